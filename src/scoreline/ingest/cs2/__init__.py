@@ -1,0 +1,1 @@
+"""Adapters for cs2 sources."""

@@ -1,0 +1,1 @@
+"""Adapters for valorant sources."""
