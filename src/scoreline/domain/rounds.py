@@ -156,7 +156,7 @@ class PublishedTotals:
     player_id: str
     kills: int
     deaths: int
-    assists: int
+    assists: int | None = None  # HenrikDev v2 files may not report assists
     score: int | None = None
     rounds_played: int | None = None
     damage: int | None = None

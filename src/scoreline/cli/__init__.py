@@ -1,0 +1,1 @@
+"""The `scoreline` command line."""

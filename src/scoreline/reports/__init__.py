@@ -1,0 +1,1 @@
+"""Pure projections of computed stats into the documented output contracts."""
