@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from shared_data import DATA_DIR
 
 from scoreline.domain.rounds import Match
 from scoreline.ingest import parse_source
 from scoreline.stats.rounds import compute_match_stats, preset
+from shared_data import DATA_DIR
 
 pytestmark = pytest.mark.golden
 
@@ -50,12 +50,18 @@ def test_valorant_kills_deaths_assists_score_match_the_publisher(path: Path) -> 
 
 
 def last_round_stats_block(log: Path) -> dict[str, dict[str, str]]:
-    """The publisher's last cumulative `round_stats` block, from the extraction beside the log."""
+    """The match's last cumulative `round_stats` block, from the extraction beside the log.
+
+    A block printed after `Game Over` opens the next warm-up (round 1, all zeros): the
+    match's last block is the one with the highest round number.
+    """
     extraction = log.with_name(log.stem + "_round_stats.json")
     blocks = json.loads(extraction.read_text())["blocks"]
-    players: dict[str, dict[str, str]] = max(
-        (b for b in blocks if b["players"]), key=lambda b: b["log_line_index"]
-    )["players"]
+    last = max(
+        (b for b in blocks if b["players"]),
+        key=lambda b: (int(b["round_number"]), b["log_line_index"]),
+    )
+    players: dict[str, dict[str, str]] = last["players"]
     return players
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from shared_data import load_vectors
-from vector_matches import make_match, make_round
 
 from scoreline.domain.rounds import Damage, ResultCode
 from scoreline.stats.rounds import compute_match_stats
@@ -26,6 +24,8 @@ from scoreline.stats.rounds.rules import (
     TradeCredit,
     TradeMode,
 )
+from shared_data import load_vectors
+from vector_matches import make_match, make_round
 
 VECTORS = load_vectors()
 
@@ -60,9 +60,10 @@ def test_mk1_windowed_chains_depend_on_the_boundary(
     inclusive: bool, chains: list[int], histogram: tuple[int, ...]
 ) -> None:
     kills = VECTORS["MK-1"]["kills"]
-    assert find_kill_chains(
-        [(i, k["t_ms"]) for i, k in enumerate(kills)], [], 5000, inclusive, True
-    ) == chains
+    assert (
+        find_kill_chains([(i, k["t_ms"]) for i, k in enumerate(kills)], [], 5000, inclusive, True)
+        == chains
+    )
     rules = COMMUNITY.with_changes(multikill_window_inclusive=inclusive)
     assert player(one_round(kills, rules), "a1").kill_chains == histogram
 
