@@ -1,0 +1,1 @@
+"""Alembic migrations of the SQL store, for SQLite and PostgreSQL alike."""
