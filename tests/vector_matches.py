@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scoreline.domain.rounds import (
-    DamageType,
     Damage,
+    DamageType,
     Defuse,
     Game,
     Kill,
