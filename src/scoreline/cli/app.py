@@ -16,6 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from scoreline import __version__
 from scoreline.cli.inputs import find_match_files
+from scoreline.cli.pipeline_commands import ingest, recompute
+from scoreline.cli.runtime_commands import db_app, jobs_app, worker
 from scoreline.cli.scoreboard import render_match
 from scoreline.domain.errors import InputError
 from scoreline.ingest import parse_source, supported_formats
@@ -264,6 +266,13 @@ def demo(
     stdout.print(
         f"[dim]{len(run.stats)} matches · formats read: {', '.join(supported_formats())}[/dim]"
     )
+
+
+app.command()(ingest)
+app.command()(recompute)
+app.command()(worker)
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(db_app, name="db")
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ class RoundPlayerStats(NamedTuple):
     first_kill: bool
     first_death: bool
     trade_kills: int
-    traded_death: bool
+    traded_deaths: int  # a revived player can die, and be traded, twice
     survived: bool
     kast: bool
     team_kills: int

@@ -1,0 +1,1 @@
+"""Worker processes, the runtime commands and their test-only handlers."""
