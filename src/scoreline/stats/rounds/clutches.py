@@ -8,7 +8,7 @@ any end. A teammate revived while the attempt is open voids it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from scoreline.domain.rounds import Game, ResultCode, Round
@@ -18,6 +18,8 @@ from scoreline.stats.rounds.replay import Death, Revive
 # Valorant spike: 45 s fuse, 7 s defuse. CS2 C4: 40 s fuse, 10 s defuse without a kit.
 FUSE_MS = {Game.VALORANT: 45_000, Game.CS2: 40_000}
 DEFUSE_MS = {Game.VALORANT: 7_000, Game.CS2: 10_000}
+
+_KILL = DeathClass.KILL  # resolved once: Enum class attribute access is a descriptor call
 
 
 class ClutchAttempt(NamedTuple):
@@ -37,22 +39,30 @@ class ClutchOutcome(NamedTuple):
     void: bool
 
 
-def find_clutch_attempts(deaths: Sequence[Death]) -> list[ClutchAttempt]:
+def find_clutch_attempts(
+    deaths: Sequence[Death], opponent_of: Mapping[str, str]
+) -> list[ClutchAttempt]:
+    """Attempts opened by `deaths` (those after which some team has one player alive).
+
+    Both teams are looked at after each death: the victim's, and the other one, whose sole
+    player may have been alone from the round's start (a team of one in a custom game).
+    """
     attempts: list[ClutchAttempt] = []
     opened: set[str] = set()
     for death in deaths:
+        t_ms = death.kill.t_ms
         clutcher = death.last_alive
         if clutcher is not None and clutcher not in opened and death.opponents_alive >= 1:
             opened.add(clutcher)
             attempts.append(
-                ClutchAttempt(
-                    clutcher,
-                    death.victim_team,
-                    death.opponents_alive,
-                    death.kill.t_ms,
-                    death.order,
-                )
+                ClutchAttempt(clutcher, death.victim_team, death.opponents_alive, t_ms, death.order)
             )
+        clutcher = death.opponent_last_alive
+        remaining = death.enemies_alive - 1  # the victim's team, after this death
+        if clutcher is not None and clutcher not in opened and remaining >= 1:
+            opened.add(clutcher)
+            team = opponent_of[death.victim_team]
+            attempts.append(ClutchAttempt(clutcher, team, remaining, t_ms, death.order))
     return attempts
 
 
@@ -70,26 +80,29 @@ def estimate_round_end_ms(round_: Round, deaths: Sequence[Death], game: Game) ->
 
 def settle_clutch(
     attempt: ClutchAttempt,
-    deaths: Sequence[Death],
+    deaths: list[Death],
     revives: Sequence[Revive],
     winner: str | None,
     survived: bool,
     round_end_ms: int,
 ) -> ClutchOutcome:
+    """The outcome of one attempt. `deaths` are the round's, indexed by processing order."""
+    clutcher = attempt.player_id
     kills = 0
     end_ms: int | None = None
-    for death in deaths:
-        if death.order <= attempt.start_order or not death.in_events:
+    # Only the deaths after the attempt opened matter: a slice, as attempts open late.
+    for death in deaths[attempt.start_order + 1 :]:
+        if not death.in_events:
             continue
         kill = death.kill
-        if kill.killer_id == attempt.player_id and death.death_class is DeathClass.KILL:
+        if kill.killer_id == clutcher and death.death_class is _KILL:
             kills += 1
-        if end_ms is None and kill.victim_id == attempt.player_id:
+        if end_ms is None and kill.victim_id == clutcher:
             end_ms = kill.t_ms
     end = round_end_ms if end_ms is None else end_ms
-    void = any(
+    void = bool(revives) and any(
         r.team_id == attempt.team_id
-        and r.player_id != attempt.player_id
+        and r.player_id != clutcher
         and attempt.start_order < r.order
         and (end_ms is None or r.t_ms <= end_ms)
         for r in revives

@@ -16,14 +16,19 @@ MULTIKILL_BONUS_PER_EXTRA_KILL = 50
 NON_DAMAGING_ASSIST_BONUS = 25
 
 
+def kill_bonus(enemies_alive: int, earlier_kills: int) -> int:
+    """The points one enemy kill adds: 50 + 20 x enemies alive (victim included), and 50
+    more unless it is the player's first kill of the round."""
+    extra = MULTIKILL_BONUS_PER_EXTRA_KILL if earlier_kills else 0
+    return KILL_BONUS_BASE + KILL_BONUS_PER_ENEMY_ALIVE * enemies_alive + extra
+
+
 def compute_combat_score(
     enemy_damage: int, enemies_alive_at_kills: Iterable[int], non_damaging_assists: int
 ) -> int:
     """One player's combat score for one round."""
-    kills = 0
-    bonus = 0
-    for enemies_alive in enemies_alive_at_kills:
-        kills += 1
-        bonus += KILL_BONUS_BASE + KILL_BONUS_PER_ENEMY_ALIVE * enemies_alive
-    multikill = MULTIKILL_BONUS_PER_EXTRA_KILL * max(0, kills - 1)
-    return enemy_damage + bonus + multikill + NON_DAMAGING_ASSIST_BONUS * non_damaging_assists
+    bonus = sum(
+        kill_bonus(enemies_alive, earlier)
+        for earlier, enemies_alive in enumerate(enemies_alive_at_kills)
+    )
+    return enemy_damage + bonus + NON_DAMAGING_ASSIST_BONUS * non_damaging_assists

@@ -8,6 +8,7 @@ are the count of enemy kills in the round.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 
@@ -21,7 +22,7 @@ def find_kill_chains(
     """Chain lengths (>= 1) of one player's enemy kills in one round.
 
     `kills` are (processing order, t_ms) in processing order; `death_orders` are the
-    processing orders of the player's own deaths in the round.
+    processing orders of the player's own deaths in the round, ascending.
     """
     if not kills:
         return []
@@ -30,8 +31,9 @@ def find_kill_chains(
     length = 1
     previous_order, previous_t = kills[0]
     for order, t_ms in kills[1:]:
-        died_between = break_on_death and any(
-            previous_order < death < order for death in death_orders
+        # A death strictly between the two kills, found by bisection in the sorted orders.
+        died_between = break_on_death and bisect_right(death_orders, previous_order) < bisect_left(
+            death_orders, order
         )
         if t_ms - previous_t <= limit and not died_between:
             length += 1

@@ -134,6 +134,22 @@ def test_three_player_match_counts_per_team_and_rounds() -> None:
     assert (team_a.rounds_won, team_a.kills, team_a.deaths) == (1, 1, 1)
 
 
+def test_a_player_alone_from_the_start_gets_a_1v1_when_it_becomes_one() -> None:
+    stats = compute_match_stats(three_player_match(), COMMUNITY)
+    assert [(c.player_id, c.opponents, c.won) for c in stats.clutches] == [
+        ("a2", 1, True),
+        ("b1", 1, False),
+    ]
+
+
+def test_a_mutual_kill_at_the_same_ms_is_two_deaths_and_no_revive() -> None:
+    kills = [kill(15_000, "b1", "a1"), kill(15_000, "a1", "b1")]
+    stats = compute_match_stats(make_match([make_round(0, kills)]), COMMUNITY)
+    rows = {r.player_id: r for r in stats.round_players}
+    assert (rows["a1"].survived, rows["b1"].survived) == (False, False)
+    assert (rows["a1"].kills, rows["b1"].kills) == (1, 1)
+
+
 def test_surrendered_round_is_played_but_holds_no_clutch() -> None:
     kills = [kill(1000 * i, f"b{i}", f"a{i}") for i in range(1, 5)]
     surrendered = make_round(0, kills, winner="B", result=ResultCode.SURRENDERED)
