@@ -164,7 +164,9 @@ def measure(engine: Engine) -> dict[str, object]:
     return figures
 
 
-def measure_bare_copies(engine: Engine, match: Match, stats: MatchStats) -> dict[str, object]:
+def measure_bare_copies(
+    engine: Engine, match: Match, stats: MatchStats
+) -> dict[str, dict[str, float]]:
     """The same rows by binary COPY on a raw psycopg cursor, for the ratio to the store."""
     aggregate_rows = [
         (aggregate.table, [(0, *aggregate.layout.flatten(r), 1, "official") for r in rows])

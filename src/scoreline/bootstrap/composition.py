@@ -17,7 +17,8 @@ from scoreline.jobs.backoff import BackoffPolicy
 from scoreline.jobs.ledger import SqlLedger
 from scoreline.store import engines
 from scoreline.store.migrate import find_database_revision, find_head_revision, upgrade_database
-from scoreline.worker.runner import RuntimeOpener
+from scoreline.worker.redis_ingress import build_redis_ingress
+from scoreline.worker.runner import Companion, RuntimeOpener
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,14 @@ def build_child_runtime_opener(settings: Settings) -> RuntimeOpener:
     """What a spawned worker process calls to build its own runtime; picklable, because
     a SQLAlchemy engine must never be shared across processes."""
     return partial(open_runtime, settings, prepare=False)
+
+
+def build_worker_companions(runtime: Runtime) -> list[Companion]:
+    """What runs beside the worker processes: the Redis ingress, when Redis is configured."""
+    if runtime.settings.redis_url is None:
+        return []
+    ingress = build_redis_ingress(runtime.settings.redis_url, runtime.engine, runtime.ledger)
+    return [ingress.run]
 
 
 def _safe_url(engine: Engine) -> str:

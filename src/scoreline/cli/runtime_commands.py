@@ -23,6 +23,7 @@ from scoreline.bootstrap import (
     SettingsError,
     build_child_runtime_opener,
     build_engine,
+    build_worker_companions,
     describe_schema,
     load_settings,
     open_runtime,
@@ -381,7 +382,12 @@ def worker(
         _abort(str(error), EXIT_USAGE)
     with command_runtime(settings) as runtime:
         try:
-            code = run_workers(runtime, build_child_runtime_opener(settings), options)
+            code = run_workers(
+                runtime,
+                build_child_runtime_opener(settings),
+                options,
+                companions=build_worker_companions(runtime),
+            )
         except WorkerError as error:
             _abort(str(error), EXIT_USAGE)
     raise typer.Exit(code=code)

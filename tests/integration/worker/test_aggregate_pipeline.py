@@ -148,3 +148,58 @@ def test_killed_worker_and_duplicate_deliveries_leave_the_rows_of_a_clean_run(
     run_ok(fresh_url, "recompute", "--all")
     run_ok(fresh_url, "worker", "--burst", "--concurrency", "2")
     assert aggregate_rows(engine) == clean
+
+
+@pytest.fixture
+def redis_url() -> str:
+    import redis
+
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        reason = "Redis not reachable at 127.0.0.1:6379 (set CI=true to make this a failure)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return url
+
+
+def test_worker_with_redis_configured_consumes_the_seed_list(
+    sqlite_url: str, redis_url: str, engine_of: Any
+) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    haven = DATA_DIR / "valorant" / "riot_v1_galeforce_2_haven_unrated_9a640756.json"
+    run_ok(sqlite_url, "ingest", haven)
+    run_ok(sqlite_url, "worker", "--burst")
+    engine = engine_of(sqlite_url)
+    with engine.connect() as conn:
+        first_finish = conn.execute(select(jobs.c.finished_at)).scalar_one()
+    env = {**os.environ, "SCORELINE_DATABASE_URL": sqlite_url, "SCORELINE_LOG_FORMAT": "json",
+           "SCORELINE_REDIS_URL": redis_url}  # fmt: skip
+    client.delete("aggregate_matches:dlq")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "scoreline", "worker"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    )  # fmt: skip
+    try:
+        client.lpush("aggregate_matches", b"not json")
+        client.lpush("aggregate_matches", b'{"match_id": "9a640756-ef49-4d7c-bb5a-9cbda043517a"}')
+        deadline = time.monotonic() + 60
+        recomputed = False
+        while time.monotonic() < deadline and not recomputed:
+            with engine.connect() as conn:
+                row = conn.execute(select(jobs.c.state, jobs.c.finished_at)).one()
+            recomputed = row.state == "done" and row.finished_at > first_finish
+            time.sleep(0.1)
+        assert recomputed, "the message did not make the worker compute the match again"
+        while time.monotonic() < deadline and client.llen("aggregate_matches:dlq") == 0:
+            time.sleep(0.1)
+        (entry,) = client.lrange("aggregate_matches:dlq", 0, -1)
+        assert json.loads(entry)["message"] == "not json"
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
+        client.delete("aggregate_matches:dlq")
