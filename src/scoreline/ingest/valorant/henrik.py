@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -488,15 +488,20 @@ def _parse_v2_teams(
     return tuple(teams), team_rounds
 
 
-def _parse_v2_rounds(match: dict[str, Any], path: str, players: _Players) -> list[_RoundDraft]:
+def _round_items(match: dict[str, Any], path: str) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """Each round of a response with its number and field path; no rounds is an error."""
     rounds_path = _at(path, "rounds")
     raw_rounds = _req_list(match, "rounds", path)
     if not raw_rounds:
         raise _FieldError(rounds_path, "no rounds")
-    drafts: list[_RoundDraft] = []
     for number, item in enumerate(raw_rounds):
         r_path = f"{rounds_path}[{number}]"
-        raw = _as_dict(item, r_path)
+        yield number, r_path, _as_dict(item, r_path)
+
+
+def _parse_v2_rounds(match: dict[str, Any], path: str, players: _Players) -> list[_RoundDraft]:
+    drafts: list[_RoundDraft] = []
+    for number, r_path, raw in _round_items(match, path):
         draft = _RoundDraft(
             number=number,
             winning_team_id=_opt_str(raw, "winning_team", r_path),
@@ -729,14 +734,8 @@ def _parse_v4_teams(match: dict[str, Any], path: str) -> tuple[tuple[Team, ...],
 
 
 def _parse_v4_rounds(match: dict[str, Any], path: str, players: _Players) -> list[_RoundDraft]:
-    rounds_path = _at(path, "rounds")
-    raw_rounds = _req_list(match, "rounds", path)
-    if not raw_rounds:
-        raise _FieldError(rounds_path, "no rounds")
     drafts: list[_RoundDraft] = []
-    for number, item in enumerate(raw_rounds):
-        r_path = f"{rounds_path}[{number}]"
-        raw = _as_dict(item, r_path)
+    for number, r_path, raw in _round_items(match, path):
         # Kills name their round by this 0-based id: it must match the position to be usable.
         round_id = _opt_int(raw, "id", r_path)
         if round_id is not None and round_id != number:
