@@ -203,3 +203,35 @@ def test_worker_with_redis_configured_consumes_the_seed_list(
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=60)
         client.delete("aggregate_matches:dlq")
+
+
+def test_a_bad_file_leaves_only_a_rejection_record(
+    fresh_url: str, tmp_path: Path, engine_of: Any
+) -> None:
+    from scoreline.store.schema import ingest_rejections, raw_payloads
+
+    haven = json.loads(
+        (DATA_DIR / "valorant" / "riot_v1_galeforce_2_haven_unrated_9a640756.json").read_text()
+    )
+    round_index, stats_index = next(
+        (r, p)
+        for r, round_ in enumerate(haven["roundResults"])
+        for p, stats in enumerate(round_["playerStats"])
+        if stats["kills"]
+    )
+    haven["roundResults"][round_index]["playerStats"][stats_index]["kills"][0]["victim"] = "nobody"
+    bad = tmp_path / "haven_bad.json"
+    bad.write_text(json.dumps(haven))
+    run_ok(fresh_url, "db", "upgrade")
+    result = scoreline(fresh_url, "ingest", bad)
+    assert result.returncode == 1
+    assert (
+        f"roundResults[{round_index}].playerStats[{stats_index}].kills[0].victim" in result.stderr
+    )
+    assert "1 rejected" in result.stdout
+    with engine_of(fresh_url).connect() as conn:
+        (rejection,) = conn.execute(select(ingest_rejections)).mappings().all()
+        assert rejection["source"] == str(bad)
+        assert "victim" in rejection["field"]
+        for table in (raw_payloads, matches, jobs):
+            assert conn.execute(select(table)).first() is None, table.name
