@@ -1021,20 +1021,6 @@ MALFORMED_V2 = [
 ]
 
 
-@pytest.mark.parametrize(("mutate", "field", "reason"), MALFORMED_V2)
-def test_malformed_v2_names_the_source_and_field(
-    mutate: Callable[[Doc], None], field: str, reason: str
-) -> None:
-    doc = _v2_doc()
-    mutate(doc)
-
-    with pytest.raises(MalformedInputError) as caught:
-        henrik.parse_v2(doc, SOURCE)
-
-    assert (caught.value.source, caught.value.field) == (SOURCE, field)
-    assert reason in caught.value.reason
-
-
 MALFORMED_V4 = [
     pytest.param(_delete(("data", "kills")), "data.kills", "missing", id="no-kills"),
     pytest.param(_set(("data", "players"), []), "data.players", "no players", id="no-players"),
@@ -1108,15 +1094,27 @@ MALFORMED_V4 = [
 ]
 
 
-@pytest.mark.parametrize(("mutate", "field", "reason"), MALFORMED_V4)
-def test_malformed_v4_names_the_source_and_field(
-    mutate: Callable[[Doc], None], field: str, reason: str
+VERSIONS: dict[str, tuple[Callable[[], Doc], Callable[[Doc, str], tuple[Match, ...]]]] = {
+    "v2": (_v2_doc, henrik.parse_v2),
+    "v4": (_v4_doc, henrik.parse_v4),
+}
+MALFORMED = [
+    pytest.param(version, *case.values, id=f"{version}-{case.id}")
+    for version, cases in (("v2", MALFORMED_V2), ("v4", MALFORMED_V4))
+    for case in cases
+]
+
+
+@pytest.mark.parametrize(("version", "mutate", "field", "reason"), MALFORMED)
+def test_malformed_response_names_the_source_and_field(
+    version: str, mutate: Callable[[Doc], None], field: str, reason: str
 ) -> None:
-    doc = _v4_doc()
+    build, parse = VERSIONS[version]
+    doc = build()
     mutate(doc)
 
     with pytest.raises(MalformedInputError) as caught:
-        henrik.parse_v4(doc, SOURCE)
+        parse(doc, SOURCE)
 
     assert (caught.value.source, caught.value.field) == (SOURCE, field)
     assert reason in caught.value.reason
