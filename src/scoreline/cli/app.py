@@ -12,11 +12,11 @@ from typing import Annotated, Any
 import orjson
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from scoreline import __version__
-from scoreline.cli.inputs import find_match_files
+from scoreline.cli.inputs import MISSING_INPUT, find_match_files
 from scoreline.cli.pipeline_commands import ingest, recompute
+from scoreline.cli.progress import build_progress
 from scoreline.cli.runtime_commands import db_app, jobs_app, worker
 from scoreline.cli.scoreboard import render_match
 from scoreline.domain.errors import InputError
@@ -89,10 +89,10 @@ def _compute_files(
 ) -> None:
     files, missing = find_match_files(arguments)
     for argument in missing:
-        run.fail(argument, "", "no such file, directory or matching glob")
+        run.fail(argument, "", MISSING_INPUT)
     sources: list[tuple[bytes, str] | Path] = [*extra, *files]
     rules = PRESETS[preset]
-    with _progress(len(sources) > 1) as progress:
+    with build_progress(stderr, enabled=len(sources) > 1) as progress:
         task = progress.add_task("computing", total=len(sources))
         for source in sources:
             if isinstance(source, Path):
@@ -110,18 +110,6 @@ def _compute_files(
             except InputError as exc:
                 run.fail(exc.source, exc.field, exc.reason)
             progress.advance(task)
-
-
-def _progress(enabled: bool) -> Progress:
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=stderr,
-        transient=True,
-        disable=not enabled,
-    )
 
 
 def _emit(run: _Run, output_format: OutputFormat, preset: str, detail: bool) -> None:
@@ -235,7 +223,7 @@ def generate(
     clutches, economy); match i depends only on (seed, i).
     """
     out.mkdir(parents=True, exist_ok=True)
-    with _progress(True) as progress:
+    with build_progress(stderr) as progress:
         task = progress.add_task("generating", total=matches)
         for index in range(matches):
             document = generate_match(seed, index)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 # What a directory contributes: the suffixes vendor files are saved with.
 MATCH_FILE_SUFFIXES = frozenset({".json", ".log", ".txt"})
+MISSING_INPUT = "no such file, directory or matching glob"
 
 
 def find_match_files(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:

@@ -8,16 +8,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
-from scoreline.cli.inputs import find_match_files
+from scoreline.cli.inputs import MISSING_INPUT, find_match_files
+from scoreline.cli.progress import build_progress
 from scoreline.cli.runtime_commands import command_runtime
 from scoreline.stats.rounds import PRESETS, STAT_VERSION
 from scoreline.store.canonical import list_match_pks
@@ -28,18 +21,6 @@ RECOMPUTE_BATCH = 500
 
 stdout = Console()
 stderr = Console(stderr=True)
-
-
-def _progress(description: str, total: int | None) -> tuple[Progress, TaskID]:
-    progress = Progress(
-        TextColumn(description),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=stderr,
-        transient=True,
-    )
-    return progress, progress.add_task(description, total=total)
 
 
 def ingest(
@@ -65,15 +46,15 @@ def ingest(
     files, missing = find_match_files(paths)
     for argument in missing:
         stderr.print(
-            f"[red]error[/red] {escape(argument)}: no such file, directory or glob",
+            f"[red]error[/red] {escape(argument)}: {MISSING_INPUT}",
             soft_wrap=True,
         )
     counts: Counter[IngestStatus] = Counter()
     matches = 0
     with command_runtime() as runtime:
         rules = PRESETS[runtime.settings.stat_preset] if sync else None
-        progress, task = _progress("ingesting", len(files))
-        with progress:
+        with build_progress(stderr) as progress:
+            task = progress.add_task("ingesting", total=len(files))
             for path in files:
                 try:
                     data = path.read_bytes()
@@ -130,21 +111,20 @@ def recompute(
         raise typer.Exit(code=2)
     version = None if all_matches else (below_version or STAT_VERSION)
     queued = 0
-    with command_runtime() as runtime:
-        progress, task = _progress("queueing", None)
-        with progress:
-            after = 0
-            while True:
-                with runtime.engine.begin() as conn:
-                    batch = list_match_pks(
-                        conn, below_version=version, after_pk=after, limit=RECOMPUTE_BATCH
-                    )
-                    for match_pk in batch:
-                        schedule_aggregate(runtime.ledger, conn, match_pk)
-                if not batch:
-                    break
-                queued += len(batch)
-                after = batch[-1]
-                progress.advance(task, len(batch))
+    with command_runtime() as runtime, build_progress(stderr) as progress:
+        task = progress.add_task("queueing", total=None)
+        after = 0
+        while True:
+            with runtime.engine.begin() as conn:
+                batch = list_match_pks(
+                    conn, below_version=version, after_pk=after, limit=RECOMPUTE_BATCH
+                )
+                for match_pk in batch:
+                    schedule_aggregate(runtime.ledger, conn, match_pk)
+            if not batch:
+                break
+            queued += len(batch)
+            after = batch[-1]
+            progress.advance(task, len(batch))
     scope = "every match" if version is None else f"matches below stat version {version}"
     stdout.print(f"queued {queued} matches ({scope}); run `scoreline worker` to compute them")
