@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 from typing import Any, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from croniter import croniter  # type: ignore[import-untyped, unused-ignore]
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -102,6 +104,76 @@ class Settings(BaseSettings):
             "with LISTEN/NOTIFY instead)."
         ),
     )
+
+    timezone: str = Field(
+        default="UTC",
+        description=(
+            "IANA timezone (Europe/Paris) whose calendar days bucket the daily rollups and "
+            "bound the periods today, week and month. Changing it needs "
+            "`scoreline rollups verify --fix` to re-bucket stored matches."
+        ),
+    )
+    raw_payload_retention_days: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "Delete raw payloads received more than this many days ago, once their canonical "
+            "rows exist; unset keeps them forever (re-ingest after an adapter fix needs them)."
+        ),
+    )
+    round_event_retention_days: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "Delete the round events (kills, damage, per-round states) of matches started more "
+            "than this many days ago; match aggregates and rollups stay, but such a match can "
+            "no longer be recomputed. Unset keeps them forever."
+        ),
+    )
+    retention_batch_rows: int = Field(
+        default=5000,
+        ge=1,
+        description="Rows a retention job deletes per transaction, so it never blocks workers.",
+    )
+    retention_schedule: str = Field(
+        default="17 3 * * *",
+        description="Cron expression (UTC) of the retention job the workers run.",
+    )
+    api_tokens: str = Field(
+        default="",
+        description=(
+            "Comma-separated bearer tokens for the API's write and admin endpoints; "
+            "with none, those endpoints answer 403."
+        ),
+    )
+    api_max_body_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        ge=1,
+        description="Largest body POST /api/v1/ingest accepts (413 above it).",
+    )
+
+    @property
+    def api_token_list(self) -> tuple[str, ...]:
+        """The configured API tokens, blanks dropped."""
+        return tuple(token.strip() for token in self.api_tokens.split(",") if token.strip())
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown timezone {value!r}; use an IANA name such as UTC or Europe/Paris"
+            ) from None
+        return value
+
+    @field_validator("retention_schedule")
+    @classmethod
+    def _check_retention_schedule(cls, value: str) -> str:
+        if not croniter.is_valid(value):
+            raise ValueError(f"not a cron expression: {value!r}")
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     Double,
     ForeignKey,
     Index,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from scoreline.rollups.specs import ROLLUPS, Rollup
 from scoreline.stats.rounds.results import (
     Clutch,
     Duel,
@@ -394,6 +396,37 @@ AGGREGATE_TABLES: tuple[AggregateTable, ...] = (
     _aggregate_table("match_player_duels", Duel, "duels", ("player_id", "opponent_id")),
     _aggregate_table("match_player_weapon_stats", WeaponStats, "weapons", ("player_id", "weapon")),
 )
+
+# --- daily rollups: one table per scoreline.rollups.specs.Rollup --------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RollupTable:
+    """A rollup's table: the key columns (day, game, keys) are the primary key; every
+    measure is a BIGINT sum."""
+
+    table: Table
+    rollup: Rollup
+
+
+def _rollup_table(rollup: Rollup) -> RollupTable:
+    columns: list[Column[Any]] = [
+        Column("day", Date, primary_key=True),
+        Column("game", String(16), primary_key=True),
+    ]
+    columns.extend(
+        Column(key, Integer if key in rollup.integer_keys else Text, primary_key=True)
+        for key in rollup.keys
+    )
+    columns.extend(Column(measure, BigInteger, nullable=False) for measure in rollup.measures)
+    table = Table(rollup.name, metadata, *columns)
+    # The primary key leads with the day (a period's leaderboard); this one serves one
+    # entity's pages (a player's or a team's days).
+    Index(None, table.c[rollup.keys[0]], table.c.day)
+    return RollupTable(table, rollup)
+
+
+ROLLUP_TABLES: tuple[RollupTable, ...] = tuple(_rollup_table(rollup) for rollup in ROLLUPS)
 
 # Every table holding rows of one match beside `matches` itself: what delete_match clears.
 MATCH_KEYED_TABLES: tuple[Table, ...] = (

@@ -1,0 +1,1 @@
+"""Daily rollups: bucket math, period arithmetic and derived figures (pure)."""
