@@ -1278,14 +1278,15 @@ def _play_round(
     return sim
 
 
-def generate_match(seed: int, index: int) -> Json:
+def generate_match(seed: int, index: int, *, window_end_ms: int = EPOCH_MS) -> Json:
     """Match `index` of the synthetic set `seed`: a competitive match as VAL-MATCH-V1 JSON.
 
-    The result depends on (seed, index) only, identically on every platform and run.
+    It starts in the 60 days before `window_end_ms` (Unix ms). The result depends on
+    (seed, index, window_end_ms) only, identically on every platform and run.
     """
     rng = random.Random(f"{seed}:{index}")
     match_id = _uuid4(rng)
-    game_start_ms = EPOCH_MS - 1 - _index(rng, START_SPREAD_MS)
+    game_start_ms = window_end_ms - 1 - _index(rng, START_SPREAD_MS)
     roster = _draw_roster(rng, seed)
     map_id, sites = _pick(rng, MAPS)
     first_attack = _index(rng, 2)
@@ -1350,9 +1351,9 @@ def generate_match(seed: int, index: int) -> Json:
     }
 
 
-def generate_matches(count: int, seed: int) -> Iterator[Json]:
+def generate_matches(count: int, seed: int, *, window_end_ms: int = EPOCH_MS) -> Iterator[Json]:
     """Matches 0 .. count-1 of the synthetic set `seed`, one at a time."""
     if count < 0:
         raise ValueError(f"count must be >= 0, got {count}")
     for index in range(count):
-        yield generate_match(seed, index)
+        yield generate_match(seed, index, window_end_ms=window_end_ms)

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 import pytest
 
+from document_edits import set_at
 from scoreline.domain.errors import MalformedInputError
 from scoreline.domain.rounds import DamageType, Kill, Match, ResultCode
 from scoreline.ingest.valorant import henrik
@@ -901,16 +902,6 @@ def test_real_v2_response_is_claimed_by_v2_only() -> None:
 # ---------------------------------------------------------------- malformed input
 
 
-def _set(path: tuple[str | int, ...], value: Any) -> Callable[[Doc], None]:
-    def mutate(doc: Doc) -> None:
-        target: Any = doc
-        for step in path[:-1]:
-            target = target[step]
-        target[path[-1]] = value
-
-    return mutate
-
-
 def _delete(path: tuple[str | int, ...]) -> Callable[[Doc], None]:
     def mutate(doc: Doc) -> None:
         target: Any = doc
@@ -922,98 +913,98 @@ def _delete(path: tuple[str | int, ...]) -> Callable[[Doc], None]:
 
 
 MALFORMED_V2 = [
-    pytest.param(_set(("data",), "x"), "data", "expected a match object", id="data-scalar"),
+    pytest.param(set_at(("data",), "x"), "data", "expected a match object", id="data-scalar"),
     pytest.param(_delete(("data", "metadata")), "data.metadata", "missing", id="no-metadata"),
     pytest.param(_delete(("data", "rounds")), "data.rounds", "missing", id="no-rounds"),
-    pytest.param(_set(("data", "rounds"), []), "data.rounds", "no rounds", id="empty-rounds"),
-    pytest.param(_set(("data", "rounds"), {}), "data.rounds", "expected a list", id="rounds-obj"),
+    pytest.param(set_at(("data", "rounds"), []), "data.rounds", "no rounds", id="empty-rounds"),
+    pytest.param(set_at(("data", "rounds"), {}), "data.rounds", "expected a list", id="rounds-obj"),
     pytest.param(_delete(("data", "players")), "data.players", "missing", id="no-players"),
     pytest.param(
-        _set(("data", "players", "all_players"), []),
+        set_at(("data", "players", "all_players"), []),
         "data.players.all_players",
         "no players",
         id="empty-players",
     ),
     pytest.param(
-        _set(("data", "players", "all_players", 1, "puuid"), RED_A),
+        set_at(("data", "players", "all_players", 1, "puuid"), RED_A),
         "data.players.all_players[1].puuid",
         "duplicate player red-a",
         id="duplicate-player",
     ),
     pytest.param(
-        _set(("data", "players", "all_players", 0, "stats", "kills"), True),
+        set_at(("data", "players", "all_players", 0, "stats", "kills"), True),
         "data.players.all_players[0].stats.kills",
         "expected an integer",
         id="bool-as-count",
     ),
     pytest.param(
-        _set(("data", "metadata", "game_start"), "2023-11-14"),
+        set_at(("data", "metadata", "game_start"), "2023-11-14"),
         "data.metadata.game_start",
         "expected an integer",
         id="start-as-text",
     ),
     pytest.param(
-        _set(("data", "kills", 0, "victim_puuid"), "stranger"),
+        set_at(("data", "kills", 0, "victim_puuid"), "stranger"),
         "data.kills[0].victim_puuid",
         "unknown player stranger",
         id="unknown-victim",
     ),
     pytest.param(
-        _set(("data", "kills", 0, "killer_puuid"), "stranger"),
+        set_at(("data", "kills", 0, "killer_puuid"), "stranger"),
         "data.kills[0].killer_puuid",
         "unknown player stranger",
         id="unknown-killer",
     ),
     pytest.param(
-        _set(("data", "kills", 0, "assistants", 0, "assistant_puuid"), "stranger"),
+        set_at(("data", "kills", 0, "assistants", 0, "assistant_puuid"), "stranger"),
         "data.kills[0].assistants[0].assistant_puuid",
         "unknown player",
         id="unknown-assistant",
     ),
     pytest.param(
-        _set(("data", "kills", 0, "round"), 2),
+        set_at(("data", "kills", 0, "round"), 2),
         "data.kills[0].round",
         "no round 2 in a 2-round match",
         id="kill-round-out-of-range",
     ),
     pytest.param(
-        _set(("data", "kills", 0, "kill_time_in_round"), "20s"),
+        set_at(("data", "kills", 0, "kill_time_in_round"), "20s"),
         "data.kills[0].kill_time_in_round",
         "expected an integer",
         id="kill-time-text",
     ),
     pytest.param(
-        _set(("data", "kills", 1), None),
+        set_at(("data", "kills", 1), None),
         "data.kills[1]",
         "expected an object, got null",
         id="kill-null",
     ),
     pytest.param(
-        _set(("data", "rounds", 0, "player_stats"), None),
+        set_at(("data", "rounds", 0, "player_stats"), None),
         "data.rounds[0].player_stats",
         "missing",
         id="no-player-stats",
     ),
     pytest.param(
-        _set(("data", "rounds", 0, "player_stats", 0, "damage_events", 0, "receiver_puuid"), "x"),
+        set_at(("data", "rounds", 0, "player_stats", 0, "damage_events", 0, "receiver_puuid"), "x"),
         "data.rounds[0].player_stats[0].damage_events[0].receiver_puuid",
         "unknown player x",
         id="unknown-receiver",
     ),
     pytest.param(
-        _set(("data", "rounds", 1, "plant_events", "planted_by", "puuid"), "x"),
+        set_at(("data", "rounds", 1, "plant_events", "planted_by", "puuid"), "x"),
         "data.rounds[1].plant_events.planted_by.puuid",
         "unknown player x",
         id="unknown-planter",
     ),
     pytest.param(
-        _set(("data", "rounds", 1, "plant_events", "plant_time_in_round"), None),
+        set_at(("data", "rounds", 1, "plant_events", "plant_time_in_round"), None),
         "data.rounds[1].plant_events.plant_time_in_round",
         "missing",
         id="plant-without-time",
     ),
     pytest.param(
-        _set(("data", "rounds", 0, "player_stats", 0, "economy", "loadout_value"), "3900"),
+        set_at(("data", "rounds", 0, "player_stats", 0, "economy", "loadout_value"), "3900"),
         "data.rounds[0].player_stats[0].economy.loadout_value",
         "expected an integer",
         id="loadout-as-text",
@@ -1023,22 +1014,22 @@ MALFORMED_V2 = [
 
 MALFORMED_V4 = [
     pytest.param(_delete(("data", "kills")), "data.kills", "missing", id="no-kills"),
-    pytest.param(_set(("data", "players"), []), "data.players", "no players", id="no-players"),
-    pytest.param(_set(("data", "rounds"), []), "data.rounds", "no rounds", id="empty-rounds"),
+    pytest.param(set_at(("data", "players"), []), "data.players", "no players", id="no-players"),
+    pytest.param(set_at(("data", "rounds"), []), "data.rounds", "no rounds", id="empty-rounds"),
     pytest.param(
-        _set(("data", "metadata", "started_at"), "yesterday"),
+        set_at(("data", "metadata", "started_at"), "yesterday"),
         "data.metadata.started_at",
         "not an ISO 8601 time",
         id="bad-start",
     ),
     pytest.param(
-        _set(("data", "rounds", 1, "id"), 2),
+        set_at(("data", "rounds", 1, "id"), 2),
         "data.rounds[1].id",
         "round id 2 at position 1",
         id="round-id-mismatch",
     ),
     pytest.param(
-        _set(("data", "kills", 0, "victim", "puuid"), "stranger"),
+        set_at(("data", "kills", 0, "victim", "puuid"), "stranger"),
         "data.kills[0].victim.puuid",
         "unknown player stranger",
         id="unknown-victim",
@@ -1050,43 +1041,43 @@ MALFORMED_V4 = [
         id="no-victim",
     ),
     pytest.param(
-        _set(("data", "kills", 0, "assistants"), "red-b"),
+        set_at(("data", "kills", 0, "assistants"), "red-b"),
         "data.kills[0].assistants",
         "expected a list",
         id="assistants-text",
     ),
     pytest.param(
-        _set(("data", "kills", 0, "round"), -1),
+        set_at(("data", "kills", 0, "round"), -1),
         "data.kills[0].round",
         "no round -1",
         id="negative-round",
     ),
     pytest.param(
-        _set(("data", "rounds", 0, "stats", 0, "player", "puuid"), "x"),
+        set_at(("data", "rounds", 0, "stats", 0, "player", "puuid"), "x"),
         "data.rounds[0].stats[0].player.puuid",
         "unknown player x",
         id="unknown-round-player",
     ),
     pytest.param(
-        _set(("data", "rounds", 0, "stats", 0, "damage_events", 0, "damage"), None),
+        set_at(("data", "rounds", 0, "stats", 0, "damage_events", 0, "damage"), None),
         "data.rounds[0].stats[0].damage_events[0].damage",
         "missing",
         id="damage-without-amount",
     ),
     pytest.param(
-        _set(("data", "rounds", 1, "plant", "player"), None),
+        set_at(("data", "rounds", 1, "plant", "player"), None),
         "data.rounds[1].plant.player",
         "missing",
         id="plant-without-player",
     ),
     pytest.param(
-        _set(("data", "teams", 0, "won"), "yes"),
+        set_at(("data", "teams", 0, "won"), "yes"),
         "data.teams[0].won",
         "expected true or false",
         id="won-as-text",
     ),
     pytest.param(
-        _set(("data", "players", 0, "stats"), [1]),
+        set_at(("data", "players", 0, "stats"), [1]),
         "data.players[0].stats",
         "expected an object, got list",
         id="stats-list",
@@ -1156,7 +1147,7 @@ def test_any_wrong_value_anywhere_is_parsed_or_rejected_as_malformed(
     for path in _paths(original):
         for wrong in WRONG_VALUES:
             doc: Doc = orjson.loads(encoded)
-            _set(path, wrong)(doc)
+            set_at(path, wrong)(doc)
             try:
                 parse(doc, SOURCE)
             except MalformedInputError:

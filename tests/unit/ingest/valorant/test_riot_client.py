@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 import pytest
 
+from document_edits import drop_at, set_at
 from scoreline.domain.errors import MalformedInputError
 from scoreline.domain.rounds import DamageType, Kill, Match, PlayerRound, PublishedTotals, Team
 from scoreline.ingest.valorant import riot_client, riot_v1
@@ -330,26 +331,6 @@ def test_recognizes_only_the_client_shape(doc: object, expected: bool) -> None:
     assert riot_client.recognizes(doc) is expected
 
 
-def _set(path: tuple[str | int, ...], value: object) -> Callable[[dict[str, Any]], None]:
-    def mutate(doc: dict[str, Any]) -> None:
-        target: Any = doc
-        for step in path[:-1]:
-            target = target[step]
-        target[path[-1]] = value
-
-    return mutate
-
-
-def _drop(path: tuple[str | int, ...]) -> Callable[[dict[str, Any]], None]:
-    def mutate(doc: dict[str, Any]) -> None:
-        target: Any = doc
-        for step in path[:-1]:
-            target = target[step]
-        del target[path[-1]]
-
-    return mutate
-
-
 def _without_match_kills(
     mutate: Callable[[dict[str, Any]], None],
 ) -> Callable[[dict[str, Any]], None]:
@@ -364,34 +345,35 @@ def _without_match_kills(
 STATS_0 = ("roundResults", 0, "playerStats", 0)
 
 MALFORMED_CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
-    ("no match info", _drop(("matchInfo",)), "matchInfo"),
-    ("no players", _drop(("players",)), "players"),
-    ("no rounds", _drop(("roundResults",)), "roundResults"),
-    ("null rounds", _set(("roundResults",), None), "roundResults"),
-    ("empty rounds", _set(("roundResults",), []), "roundResults"),
-    ("player subject missing", _drop(("players", 0, "subject")), "players[0].subject"),
-    ("queue not a string", _set(("matchInfo", "queueID"), 0), "matchInfo.queueID"),
-    ("match kills not a list", _set(("kills",), {"0": build_kill(0)}), "kills"),
-    ("match kill round missing", _drop(("kills", 0, "round")), "kills[0].round"),
-    ("match kill round not played", _set(("kills", 0, "round"), 7), "kills[0].round"),
-    ("match kill round time a string", _set(("kills", 0, "roundTime"), "31000"),
+    ("no match info", drop_at(("matchInfo",)), "matchInfo"),
+    ("no players", drop_at(("players",)), "players"),
+    ("no rounds", drop_at(("roundResults",)), "roundResults"),
+    ("null rounds", set_at(("roundResults",), None), "roundResults"),
+    ("empty rounds", set_at(("roundResults",), []), "roundResults"),
+    ("player subject missing", drop_at(("players", 0, "subject")), "players[0].subject"),
+    ("queue not a string", set_at(("matchInfo", "queueID"), 0), "matchInfo.queueID"),
+    ("match kills not a list", set_at(("kills",), {"0": build_kill(0)}), "kills"),
+    ("match kill round missing", drop_at(("kills", 0, "round")), "kills[0].round"),
+    ("match kill round not played", set_at(("kills", 0, "round"), 7), "kills[0].round"),
+    ("match kill round time a string", set_at(("kills", 0, "roundTime"), "31000"),
      "kills[0].roundTime"),
-    ("match kill round time negative", _set(("kills", 0, "roundTime"), -1), "kills[0].roundTime"),
-    ("match kill killer unknown", _set(("kills", 0, "killer"), GHOST), "kills[0].killer"),
-    ("match kill victim missing", _drop(("kills", 0, "victim")), "kills[0].victim"),
-    ("match kill assistant unknown", _set(("kills", 0, "assistants"), [RED, GHOST]),
+    ("match kill round time negative", set_at(("kills", 0, "roundTime"), -1), "kills[0].roundTime"),
+    ("match kill killer unknown", set_at(("kills", 0, "killer"), GHOST), "kills[0].killer"),
+    ("match kill victim missing", drop_at(("kills", 0, "victim")), "kills[0].victim"),
+    ("match kill assistant unknown", set_at(("kills", 0, "assistants"), [RED, GHOST]),
      "kills[0].assistants[1]"),
-    ("match kill location y null", _set(("kills", 0, "playerLocations", 0, "location", "y"), None),
+    ("match kill location y null",
+     set_at(("kills", 0, "playerLocations", 0, "location", "y"), None),
      "kills[0].playerLocations[0].location.y"),
     ("round kill time a string",
-     _without_match_kills(_set((*STATS_0, "kills", 0, "roundTime"), "31000")),
+     _without_match_kills(set_at((*STATS_0, "kills", 0, "roundTime"), "31000")),
      "roundResults[0].playerStats[0].kills[0].roundTime"),
-    ("player stats subject unknown", _set((*STATS_0, "subject"), GHOST),
+    ("player stats subject unknown", set_at((*STATS_0, "subject"), GHOST),
      "roundResults[0].playerStats[0].subject"),
-    ("damage receiver unknown", _set((*STATS_0, "damage", 0, "receiver"), GHOST),
+    ("damage receiver unknown", set_at((*STATS_0, "damage", 0, "receiver"), GHOST),
      "roundResults[0].playerStats[0].damage[0].receiver"),
-    ("afk not a boolean", _set((*STATS_0, "wasAfk"), 1), "roundResults[0].playerStats[0].wasAfk"),
-    ("published stats not an object", _set(("players", 0, "stats"), [1]), "players[0].stats"),
+    ("afk not a boolean", set_at((*STATS_0, "wasAfk"), 1), "roundResults[0].playerStats[0].wasAfk"),
+    ("published stats not an object", set_at(("players", 0, "stats"), [1]), "players[0].stats"),
 ]  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 import pytest
 
+from document_edits import drop_at, set_at
 from scoreline.domain.errors import MalformedInputError
 from scoreline.domain.rounds import DamageType, Defuse, Kill, Match, Plant, ResultCode
 from scoreline.ingest.valorant import riot_v1
@@ -719,87 +720,67 @@ def test_recognizes_only_the_official_shape(doc: object, expected: bool) -> None
     assert riot_v1.recognizes(doc) is expected
 
 
-def _set(path: tuple[str | int, ...], value: object) -> Callable[[dict[str, Any]], None]:
-    def mutate(doc: dict[str, Any]) -> None:
-        target: Any = doc
-        for step in path[:-1]:
-            target = target[step]
-        target[path[-1]] = value
-
-    return mutate
-
-
-def _drop(path: tuple[str | int, ...]) -> Callable[[dict[str, Any]], None]:
-    def mutate(doc: dict[str, Any]) -> None:
-        target: Any = doc
-        for step in path[:-1]:
-            target = target[step]
-        del target[path[-1]]
-
-    return mutate
-
-
 KILL_0 = ("roundResults", 0, "playerStats", 0, "kills", 0)
 DAMAGE_0 = ("roundResults", 0, "playerStats", 0, "damage", 0)
 KILL_0_PATH = "roundResults[0].playerStats[0].kills[0]"
 
 MALFORMED_CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
-    ("no match info", _drop(("matchInfo",)), "matchInfo"),
-    ("no players", _drop(("players",)), "players"),
-    ("no rounds", _drop(("roundResults",)), "roundResults"),
-    ("empty rounds", _set(("roundResults",), []), "roundResults"),
-    ("empty players", _set(("players",), []), "players"),
-    ("rounds not a list", _set(("roundResults",), {"0": {}}), "roundResults"),
-    ("round not an object", _set(("roundResults", 1), "round"), "roundResults[1]"),
-    ("match id missing", _drop(("matchInfo", "matchId")), "matchInfo.matchId"),
-    ("start time a string", _set(("matchInfo", "gameStartMillis"), "1700000000000"),
+    ("no match info", drop_at(("matchInfo",)), "matchInfo"),
+    ("no players", drop_at(("players",)), "players"),
+    ("no rounds", drop_at(("roundResults",)), "roundResults"),
+    ("empty rounds", set_at(("roundResults",), []), "roundResults"),
+    ("empty players", set_at(("players",), []), "players"),
+    ("rounds not a list", set_at(("roundResults",), {"0": {}}), "roundResults"),
+    ("round not an object", set_at(("roundResults", 1), "round"), "roundResults[1]"),
+    ("match id missing", drop_at(("matchInfo", "matchId")), "matchInfo.matchId"),
+    ("start time a string", set_at(("matchInfo", "gameStartMillis"), "1700000000000"),
      "matchInfo.gameStartMillis"),
-    ("start time negative", _set(("matchInfo", "gameStartMillis"), -1),
+    ("start time negative", set_at(("matchInfo", "gameStartMillis"), -1),
      "matchInfo.gameStartMillis"),
-    ("ranked not a boolean", _set(("matchInfo", "isRanked"), "yes"), "matchInfo.isRanked"),
-    ("player id missing", _drop(("players", 0, "puuid")), "players[0].puuid"),
-    ("player listed twice", _set(("players", 1, "puuid"), RED_A), "players[1].puuid"),
-    ("published kills a boolean", _set(("players", 0, "stats", "kills"), True),
+    ("ranked not a boolean", set_at(("matchInfo", "isRanked"), "yes"), "matchInfo.isRanked"),
+    ("player id missing", drop_at(("players", 0, "puuid")), "players[0].puuid"),
+    ("player listed twice", set_at(("players", 1, "puuid"), RED_A), "players[1].puuid"),
+    ("published kills a boolean", set_at(("players", 0, "stats", "kills"), True),
      "players[0].stats.kills"),
-    ("team id missing", _drop(("teams", 0, "teamId")), "teams[0].teamId"),
-    ("round number missing", _drop(("roundResults", 1, "roundNum")), "roundResults[1].roundNum"),
-    ("round number twice", _set(("roundResults", 1, "roundNum"), 0), "roundResults[1].roundNum"),
-    ("player stats unknown player", _set(("roundResults", 0, "playerStats", 1, "puuid"), GHOST),
+    ("team id missing", drop_at(("teams", 0, "teamId")), "teams[0].teamId"),
+    ("round number missing", drop_at(("roundResults", 1, "roundNum")), "roundResults[1].roundNum"),
+    ("round number twice", set_at(("roundResults", 1, "roundNum"), 0), "roundResults[1].roundNum"),
+    ("player stats unknown player", set_at(("roundResults", 0, "playerStats", 1, "puuid"), GHOST),
      "roundResults[0].playerStats[1].puuid"),
-    ("player stats twice", _set(("roundResults", 0, "playerStats", 1, "puuid"), RED_A),
+    ("player stats twice", set_at(("roundResults", 0, "playerStats", 1, "puuid"), RED_A),
      "roundResults[0].playerStats[1].puuid"),
-    ("kills not a list", _set(KILL_0[:-1], {"kill": 1}), "roundResults[0].playerStats[0].kills"),
-    ("kills missing", _drop(KILL_0[:-1]), "roundResults[0].playerStats[0].kills"),
-    ("kill not an object", _set(KILL_0, 7), KILL_0_PATH),
-    ("kill time a string", _set((*KILL_0, "timeSinceRoundStartMillis"), "30000"),
+    ("kills not a list", set_at(KILL_0[:-1], {"kill": 1}), "roundResults[0].playerStats[0].kills"),
+    ("kills missing", drop_at(KILL_0[:-1]), "roundResults[0].playerStats[0].kills"),
+    ("kill not an object", set_at(KILL_0, 7), KILL_0_PATH),
+    ("kill time a string", set_at((*KILL_0, "timeSinceRoundStartMillis"), "30000"),
      f"{KILL_0_PATH}.timeSinceRoundStartMillis"),
-    ("kill time negative", _set((*KILL_0, "timeSinceRoundStartMillis"), -5),
+    ("kill time negative", set_at((*KILL_0, "timeSinceRoundStartMillis"), -5),
      f"{KILL_0_PATH}.timeSinceRoundStartMillis"),
-    ("kill time missing", _drop((*KILL_0, "timeSinceRoundStartMillis")),
+    ("kill time missing", drop_at((*KILL_0, "timeSinceRoundStartMillis")),
      f"{KILL_0_PATH}.timeSinceRoundStartMillis"),
-    ("killer unknown", _set((*KILL_0, "killer"), GHOST), f"{KILL_0_PATH}.killer"),
-    ("victim unknown", _set((*KILL_0, "victim"), GHOST), f"{KILL_0_PATH}.victim"),
-    ("victim missing", _drop((*KILL_0, "victim")), f"{KILL_0_PATH}.victim"),
-    ("assistant unknown", _set((*KILL_0, "assistants"), [GHOST]), f"{KILL_0_PATH}.assistants[0]"),
-    ("assistants not a list", _set((*KILL_0, "assistants"), RED_B), f"{KILL_0_PATH}.assistants"),
-    ("finishing damage not an object", _set((*KILL_0, "finishingDamage"), "Weapon"),
+    ("killer unknown", set_at((*KILL_0, "killer"), GHOST), f"{KILL_0_PATH}.killer"),
+    ("victim unknown", set_at((*KILL_0, "victim"), GHOST), f"{KILL_0_PATH}.victim"),
+    ("victim missing", drop_at((*KILL_0, "victim")), f"{KILL_0_PATH}.victim"),
+    ("assistant unknown", set_at((*KILL_0, "assistants"), [GHOST]), f"{KILL_0_PATH}.assistants[0]"),
+    ("assistants not a list", set_at((*KILL_0, "assistants"), RED_B), f"{KILL_0_PATH}.assistants"),
+    ("finishing damage not an object", set_at((*KILL_0, "finishingDamage"), "Weapon"),
      f"{KILL_0_PATH}.finishingDamage"),
-    ("victim location x a string", _set((*KILL_0, "victimLocation", "x"), "100"),
+    ("victim location x a string", set_at((*KILL_0, "victimLocation", "x"), "100"),
      f"{KILL_0_PATH}.victimLocation.x"),
-    ("damage receiver unknown", _set((*DAMAGE_0, "receiver"), GHOST),
+    ("damage receiver unknown", set_at((*DAMAGE_0, "receiver"), GHOST),
      "roundResults[0].playerStats[0].damage[0].receiver"),
-    ("damage negative", _set((*DAMAGE_0, "damage"), -150),
+    ("damage negative", set_at((*DAMAGE_0, "damage"), -150),
      "roundResults[0].playerStats[0].damage[0].damage"),
-    ("damage not a list", _set(DAMAGE_0[:-1], None), "roundResults[0].playerStats[0].damage"),
-    ("economy not an object", _set(("roundResults", 0, "playerStats", 0, "economy"), []),
+    ("damage not a list", set_at(DAMAGE_0[:-1], None), "roundResults[0].playerStats[0].damage"),
+    ("economy not an object", set_at(("roundResults", 0, "playerStats", 0, "economy"), []),
      "roundResults[0].playerStats[0].economy"),
-    ("planter unknown", _set(("roundResults", 0, "bombPlanter"), GHOST),
+    ("planter unknown", set_at(("roundResults", 0, "bombPlanter"), GHOST),
      "roundResults[0].bombPlanter"),
-    ("plant time negative", _set(("roundResults", 0, "plantRoundTime"), -40_000),
+    ("plant time negative", set_at(("roundResults", 0, "plantRoundTime"), -40_000),
      "roundResults[0].plantRoundTime"),
-    ("defuser unknown", _set(("roundResults", 1, "bombDefuser"), GHOST),
+    ("defuser unknown", set_at(("roundResults", 1, "bombDefuser"), GHOST),
      "roundResults[1].bombDefuser"),
-    ("defuse time missing", _drop(("roundResults", 1, "defuseRoundTime")),
+    ("defuse time missing", drop_at(("roundResults", 1, "defuseRoundTime")),
      "roundResults[1].defuseRoundTime"),
 ]  # fmt: skip
 
