@@ -36,8 +36,8 @@ class Rollup:
 
 
 # A player's match line (scoreline.stats.rounds.results.MatchPlayerStats), summed.
-# `wins` counts matches the player's team won; `hs_known_kills` counts kills in matches whose
-# source flags headshots on kills (the denominator of HS % by kills); multikill_N counts
+# `wins` counts matches the player's team won; `hs_known_kills` counts enemy kills in matches
+# whose source flags headshots on kills (the denominator of HS % by kills); multikill_N counts
 # rounds with exactly N kills (multikill_6 is 6 or more).
 PLAYER_MEASURES: tuple[str, ...] = (
     "matches",

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, delete
 
 from scoreline.jobs.ledger import JobLedger
 from scoreline.jobs.model import Job, JobState
 from scoreline.stats.rounds import compute_match_stats
 from scoreline.store.aggregates import save_match_stats
-from scoreline.store.canonical import load_match
+from scoreline.store.canonical import delete_match, load_match
+from scoreline.store.schema import jobs
 from scoreline.worker.handlers import HANDLERS, MATCH_LOCK_PREFIX, JobContext
 
 AGGREGATE_JOB_KIND = "aggregate"
@@ -57,9 +59,29 @@ def schedule_aggregate(
     return Scheduled(result.job_id, Scheduling.REQUEUED if finished else Scheduling.PENDING)
 
 
+def delete_aggregated_match(
+    ledger: JobLedger, conn: Connection, match_pk: int, *, zone: ZoneInfo
+) -> bool:
+    """Delete match ``match_pk`` everywhere, in ``conn``'s transaction: its contribution to
+    the daily rollups (days in ``zone``), its aggregates, its canonical rows and its job.
+
+    Holds the match's lock, so that no worker writes its stats meanwhile. Returns whether
+    the match existed.
+    """
+    ledger.lock_key(conn, aggregate_lock_key(match_pk))
+    existed = delete_match(conn, match_pk, zone=zone)
+    # The ledger keeps finished jobs for good; the match is gone, so its job goes too.
+    conn.execute(
+        delete(jobs).where(
+            jobs.c.kind == AGGREGATE_JOB_KIND, jobs.c.key == aggregate_job_key(match_pk)
+        )
+    )
+    return existed
+
+
 @HANDLERS.handler(AGGREGATE_JOB_KIND)
 def aggregate(job: Job, context: JobContext) -> None:
     match_pk = int(job.payload["match_id"])
     match = context.load(load_match, match_pk)
     stats = context.compute(compute_match_stats, match, context.rules)
-    context.save(save_match_stats, match_pk, stats)
+    context.save(save_match_stats, match_pk, stats, zone=context.zone)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from time import perf_counter
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine
 from structlog.typing import FilteringBoundLogger
@@ -40,6 +41,9 @@ class WorkerSettings(Protocol):
 
     @property
     def log_level(self) -> LogLevel: ...
+
+    @property
+    def timezone(self) -> str: ...
 
 
 class WorkerRuntime(Protocol):
@@ -91,6 +95,11 @@ class JobContext:
     def rules(self) -> StatRules:
         """The round stat definitions the settings name (SCORELINE_STAT_PRESET)."""
         return preset(self.settings.stat_preset)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The timezone whose days bucket the daily rollups (SCORELINE_TIMEZONE)."""
+        return ZoneInfo(self.settings.timezone)
 
     @property
     def lock_key(self) -> str:
@@ -180,7 +189,7 @@ class HandlerRegistry:
         def aggregate(job: Job, context: JobContext) -> None:
             match = context.load(load_match, job.payload["match_id"])
             stats = context.compute(compute_match_stats, match, context.rules)
-            context.save(save_match_stats, stats)
+            context.save(save_match_stats, job.payload["match_id"], stats, zone=context.zone)
     """
 
     def __init__(self) -> None:

@@ -1,0 +1,1 @@
+"""The daily rollups on a real database: re-processing, time zones, concurrency, commands."""
