@@ -15,9 +15,11 @@ from scoreline.bootstrap.errors import DatabaseUnavailableError, SchemaNotReadyE
 from scoreline.bootstrap.settings import Settings, load_settings
 from scoreline.jobs.backoff import BackoffPolicy
 from scoreline.jobs.ledger import SqlLedger
+from scoreline.jobs.schedules import Schedule
 from scoreline.store import engines
 from scoreline.store.migrate import find_database_revision, find_head_revision, upgrade_database
 from scoreline.worker.redis_ingress import build_redis_ingress
+from scoreline.worker.retention import build_retention_schedule
 from scoreline.worker.runner import Companion, RuntimeOpener
 
 
@@ -131,6 +133,12 @@ def build_worker_companions(runtime: Runtime) -> list[Companion]:
         return []
     ingress = build_redis_ingress(runtime.settings.redis_url, runtime.engine, runtime.ledger)
     return [ingress.run]
+
+
+def build_worker_schedules(settings: Settings) -> tuple[Schedule, ...]:
+    """What the workers enqueue on a clock: the retention job, when retention is configured."""
+    retention = build_retention_schedule(settings)
+    return () if retention is None else (retention,)
 
 
 def _safe_url(engine: Engine) -> str:

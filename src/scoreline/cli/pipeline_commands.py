@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -14,6 +15,7 @@ from scoreline.cli.progress import build_progress
 from scoreline.cli.runtime_commands import command_runtime
 from scoreline.stats.rounds import PRESETS, STAT_VERSION
 from scoreline.store.canonical import list_match_pks
+from scoreline.store.retention import find_pruned_match_pks
 from scoreline.worker.aggregate import schedule_aggregate
 from scoreline.worker.intake import IngestStatus, ingest_source
 
@@ -64,7 +66,12 @@ def ingest(
                     progress.advance(task)
                     continue
                 outcome = ingest_source(
-                    runtime.engine, runtime.ledger, data, str(path), compute_now=rules
+                    runtime.engine,
+                    runtime.ledger,
+                    data,
+                    str(path),
+                    compute_now=rules,
+                    zone=ZoneInfo(runtime.settings.timezone),
                 )
                 counts[outcome.status] += 1
                 matches += len(outcome.match_pks)
@@ -111,6 +118,7 @@ def recompute(
         raise typer.Exit(code=2)
     version = None if all_matches else (below_version or STAT_VERSION)
     queued = 0
+    skipped = 0
     with command_runtime() as runtime, build_progress(stderr) as progress:
         task = progress.add_task("queueing", total=None)
         after = 0
@@ -119,12 +127,21 @@ def recompute(
                 batch = list_match_pks(
                     conn, below_version=version, after_pk=after, limit=RECOMPUTE_BATCH
                 )
+                # Retention deleted their round events: their stats stay, but cannot be redone.
+                pruned = find_pruned_match_pks(conn, batch)
                 for match_pk in batch:
-                    schedule_aggregate(runtime.ledger, conn, match_pk)
+                    if match_pk not in pruned:
+                        schedule_aggregate(runtime.ledger, conn, match_pk)
             if not batch:
                 break
-            queued += len(batch)
+            queued += len(batch) - len(pruned)
+            skipped += len(pruned)
             after = batch[-1]
             progress.advance(task, len(batch))
     scope = "every match" if version is None else f"matches below stat version {version}"
     stdout.print(f"queued {queued} matches ({scope}); run `scoreline worker` to compute them")
+    if skipped:
+        stdout.print(
+            f"skipped {skipped} matches whose round events retention deleted "
+            "(their stats and rollups stay as they are)"
+        )

@@ -24,6 +24,7 @@ from scoreline.bootstrap import (
     build_child_runtime_opener,
     build_engine,
     build_worker_companions,
+    build_worker_schedules,
     describe_schema,
     load_settings,
     open_runtime,
@@ -377,6 +378,7 @@ def worker(
             metrics_port=metrics_port,
             kinds=_split_names(kinds),
             handler_modules=_split_names(handlers_modules) or (),
+            schedules=build_worker_schedules(settings),
         )
     except ValueError as error:
         _abort(str(error), EXIT_USAGE)

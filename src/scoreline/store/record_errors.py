@@ -4,10 +4,13 @@ StoreError                          root of the store (scoreline.store.errors)
 ├── PayloadNotFoundError            no raw payload has this id
 ├── UnstorableMatchError            a Match the canonical tables cannot key (duplicate rounds)
 ├── MatchNotFoundError              no stored match has this match_pk (or it is another match)
+├── MatchEventsPrunedError          retention deleted the match's round events: no recompute
 └── AmbiguousMatchRefError          a source match id stored for more than one game
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from scoreline.store.errors import StoreError
 
@@ -36,6 +39,19 @@ class MatchNotFoundError(StoreError):
         self.match_pk = match_pk
         self.reason = reason
         super().__init__(f"match_pk {match_pk}: {reason}")
+
+
+class MatchEventsPrunedError(StoreError):
+    """Retention deleted the match's round events: its stats stay but cannot be recomputed."""
+
+    def __init__(self, match_pk: int, pruned_at: datetime) -> None:
+        self.match_pk = match_pk
+        self.pruned_at = pruned_at
+        super().__init__(
+            f"match_pk {match_pk}: its round events were deleted by retention on "
+            f"{pruned_at.isoformat()}, so it cannot be recomputed; its stored stats and "
+            "rollups stay as they are"
+        )
 
 
 class AmbiguousMatchRefError(StoreError):

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from time import monotonic, perf_counter
 from types import FrameType
@@ -31,6 +32,7 @@ from structlog.typing import FilteringBoundLogger
 
 from scoreline.jobs.errors import LeaseLostError
 from scoreline.jobs.model import Job, JobState
+from scoreline.jobs.schedules import Schedule, compute_next_slot
 from scoreline.worker.handlers import (
     HANDLERS,
     HandlerRegistry,
@@ -57,9 +59,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# Modules whose import registers the handlers every worker runs (the aggregate handler's
-# module goes here); --handlers-module adds more.
-BUILTIN_HANDLER_MODULES: tuple[str, ...] = ("scoreline.worker.aggregate",)
+# Modules whose import registers the handlers every worker runs; --handlers-module adds more.
+BUILTIN_HANDLER_MODULES: tuple[str, ...] = (
+    "scoreline.worker.aggregate",
+    "scoreline.worker.retention",
+)
 
 # Longest an idle worker waits before it looks at its stop flag again.
 IDLE_WAIT_SECONDS = 1.0
@@ -98,6 +102,9 @@ class WorkerOptions:
     metrics_port: int | None = None  # serve Prometheus metrics on this port (0: any free one)
     kinds: tuple[str, ...] | None = None  # only claim these kinds; None claims every kind
     handler_modules: tuple[str, ...] = ()  # imported in every process to register handlers
+    # Enqueued by every worker process when a slot is due: the ledger's unique key per
+    # (schedule, slot) makes one job of each slot, so no worker has to lead.
+    schedules: tuple[Schedule, ...] = ()
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:
@@ -280,6 +287,7 @@ class WorkerLoop:
         worker_id: str | None = None,
         kinds: tuple[str, ...] | None = None,
         burst: bool = False,
+        schedules: Sequence[Schedule] = (),
     ) -> None:
         self._runtime = runtime
         self._ledger = runtime.ledger
@@ -293,12 +301,16 @@ class WorkerLoop:
         self._log = get_logger("scoreline.worker").bind(worker_id=self.worker_id)
         self._heartbeat = Heartbeat(runtime, self.worker_id, metrics, self._log)
         self.outcomes: dict[str, int] = {}
+        # A worker limited to other kinds does not queue jobs it would not run.
+        self._schedules = tuple(s for s in schedules if kinds is None or s.kind in kinds)
+        self._next_slot_at: datetime | None = None  # None: look at the schedules now
 
     def run(self) -> None:
         """Work until the stop flag is set, or (burst) until no job is queued or running."""
         self._log.info("worker started", kinds=self._kinds, burst=self._burst)
         try:
             while not self._stop.is_set():
+                self._retrying("schedule", self._enqueue_due_schedules)
                 claimed = self.run_one()
                 if claimed is None or claimed:
                     continue
@@ -320,6 +332,18 @@ class WorkerLoop:
         for job in jobs:
             self._run_job(job)
         return bool(jobs)
+
+    def _enqueue_due_schedules(self) -> bool:
+        """Enqueue each schedule's latest slot once a new one is due (at start: the last one,
+        a catch-up); True when the schedules are up to date."""
+        if not self._schedules:
+            return True
+        now = datetime.now(UTC)
+        if self._next_slot_at is not None and now < self._next_slot_at:
+            return True
+        self._ledger.enqueue_due_schedules(self._schedules, now=now)
+        self._next_slot_at = min(compute_next_slot(s.cron, now) for s in self._schedules)
+        return True
 
     def _claim(self) -> list[Job]:
         return self._ledger.claim(
@@ -500,6 +524,7 @@ def run_workers(
         burst=options.burst,
         kinds=kinds,
         handlers=HANDLERS.kinds,
+        schedules=[schedule.name for schedule in options.schedules],
         database=runtime.engine.url.render_as_string(hide_password=True),
     )
     if options.concurrency == 1:
@@ -530,6 +555,7 @@ def _run_in_process(
                     stop=stop,
                     kinds=kinds,
                     burst=options.burst,
+                    schedules=options.schedules,
                 ).run()
     return 0
 
@@ -608,6 +634,7 @@ def _run_child(
                     stop=stop,
                     kinds=options.kinds,
                     burst=options.burst,
+                    schedules=options.schedules,
                 ).run()
             code = 0
         except Exception:

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -17,7 +18,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from scoreline.bootstrap import Runtime, load_settings, open_runtime
-from scoreline.jobs import Job, JobLedger, JobState
+from scoreline.jobs import Job, JobLedger, JobState, Schedule
 from scoreline.store.schema import jobs
 from scoreline.worker import HandlerRegistry, JobContext, WorkerLoop, WorkerOptions, run_workers
 from scoreline.worker.metrics import WorkerMetrics
@@ -151,7 +152,13 @@ class Harness:
     registry: CollectorRegistry
     stop: threading.Event
 
-    def loop(self, *, burst: bool = True, kinds: tuple[str, ...] | None = None) -> WorkerLoop:
+    def loop(
+        self,
+        *,
+        burst: bool = True,
+        kinds: tuple[str, ...] | None = None,
+        schedules: tuple[Schedule, ...] = (),
+    ) -> WorkerLoop:
         return WorkerLoop(
             self.runtime,
             handlers=self.handlers,
@@ -160,6 +167,7 @@ class Harness:
             worker_id="test-worker",
             kinds=kinds,
             burst=burst,
+            schedules=schedules,
         )
 
     def enqueue(self, kind: str, key: str, **payload: Any) -> int:
@@ -456,3 +464,34 @@ def test_companions_run_beside_the_worker_and_stop_with_it(runtime: Runtime) -> 
 
     assert code == 0
     assert seen == ["started", "stopped"]
+
+
+# Once a year at a fixed instant: the latest slot stays the same while a test runs.
+YEARLY = Schedule(name="yearly", cron="0 0 1 1 *", kind="yearly")
+
+
+def test_a_due_schedule_slot_is_enqueued_and_run_once_by_any_number_of_workers(
+    harness: Harness,
+) -> None:
+    ran: list[str] = []
+    harness.handlers.register("yearly", lambda job, _context: ran.append(job.key))
+
+    other = Harness(harness.runtime, harness.handlers, CollectorRegistry(), threading.Event())
+
+    harness.loop(schedules=(YEARLY,)).run()
+    other.loop(schedules=(YEARLY,)).run()
+
+    (job,) = harness.runtime.ledger.list(kind="yearly")
+    slot = datetime.fromisoformat(job.payload["scheduled_for"])
+    assert (slot.month, slot.day, slot.hour, slot.minute) == (1, 1, 0, 0)
+    assert slot <= datetime.now(UTC)
+    assert ran == [job.key] == [f"yearly@{slot.isoformat()}"]
+    assert job.state is JobState.DONE
+
+
+def test_a_worker_limited_to_other_kinds_does_not_schedule(harness: Harness) -> None:
+    harness.handlers.register("aggregate", lambda _job, _context: None)
+
+    harness.loop(kinds=("aggregate",), schedules=(YEARLY,)).run()
+
+    assert harness.runtime.ledger.list(kind="yearly") == []
