@@ -5,8 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import socket
+import sqlite3
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -146,11 +151,71 @@ def test_presets_change_the_definitions_not_the_file() -> None:
     assert community["preset"] == "community"
 
 
-def test_demo_prints_scoreboards() -> None:
-    result = scoreline("demo")
-    assert result.returncode == 0, result.stderr
-    assert "synthetic match 1" in result.stdout or "rounds" in result.stdout
-    assert "ACS" in result.stdout
+def run_in(folder: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """The command with the default embedded database, in ``folder``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCORELINE_")}
+    return subprocess.run(
+        [sys.executable, "-m", "scoreline", *map(str, args)],
+        capture_output=True, text=True, timeout=300, check=False, cwd=folder, env=env,
+    )  # fmt: skip
+
+
+def test_demo_stores_a_synthetic_season_and_the_given_files_once(tmp_path: Path) -> None:
+    first = run_in(tmp_path, "demo", "--no-serve", "--matches", "4", HAVEN)
+    again = run_in(tmp_path, "demo", "--no-serve", "--matches", "4", HAVEN)
+
+    assert first.returncode == 0, first.stderr
+    assert "5 new, 0 already stored, 0 rejected" in first.stdout
+    assert "0 new, 5 already stored, 0 rejected" in again.stdout
+    with sqlite3.connect(tmp_path / "scoreline.db") as db:
+        computed = db.execute("SELECT count(*) FROM matches WHERE stat_version IS NOT NULL")
+        assert computed.fetchone() == (5,)
+        assert db.execute("SELECT count(*) FROM jobs").fetchone() == (0,)
+
+
+def test_demo_reports_a_bad_file_and_stores_the_rest(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"matchInfo": {}}')
+
+    result = run_in(tmp_path, "demo", "--no-serve", "--matches", "1", bad)
+
+    assert result.returncode == 1
+    assert "bad.json" in result.stderr
+    assert "1 new, 0 already stored, 1 rejected" in result.stdout
+
+
+def test_demo_ends_with_the_dashboard_up_and_prints_its_address(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCORELINE_")}
+    command = [sys.executable, "-m", "scoreline", "demo", "--matches", "2", "--port", str(port)]
+    with subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as server:
+        try:
+            assert server.stdout is not None
+            lines = [server.stdout.readline() for _ in range(2)]
+            address = f"http://127.0.0.1:{port}"
+            assert any(address in line for line in lines), lines
+            page = _get_when_up(f"{address}/")
+            assert "scoreline" in page.lower()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _get_when_up(url: str) -> str:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                body: str = response.read().decode()
+                return body
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def test_help_teaches_the_presets() -> None:

@@ -14,13 +14,17 @@ import typer
 from rich.console import Console
 
 from scoreline import __version__
+from scoreline.cli.demo_command import demo
 from scoreline.cli.inputs import MISSING_INPUT, find_match_files
 from scoreline.cli.pipeline_commands import ingest, recompute
 from scoreline.cli.progress import build_progress
+from scoreline.cli.retention_commands import retention
+from scoreline.cli.rollup_commands import matches_app, rollups_app
 from scoreline.cli.runtime_commands import db_app, jobs_app, worker
 from scoreline.cli.scoreboard import render_match
+from scoreline.cli.serve_command import serve
 from scoreline.domain.errors import InputError
-from scoreline.ingest import parse_source, supported_formats
+from scoreline.ingest import parse_source
 from scoreline.reports.match_json import MULTIKILL_KEYS, match_summary, player_summary
 from scoreline.stats.rounds import PRESETS, STAT_VERSION, compute_match_stats
 from scoreline.stats.rounds.results import MatchStats
@@ -46,9 +50,6 @@ class OutputFormat(StrEnum):
     JSON = "json"
     CSV = "csv"
 
-
-DEMO_SEED = 2026
-DEMO_MATCHES = 3
 
 # Piped output is not squeezed into 80 columns: scoreboards are wide.
 stdout = Console(width=None if sys.stdout.isatty() else 140)
@@ -233,34 +234,16 @@ def generate(
     stdout.print(f"wrote {matches} matches to {out}")
 
 
-@app.command()
-def demo(
-    paths: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="More match files, directories or globs to include.", show_default=False
-        ),
-    ] = None,
-    preset: PresetOption = Preset["official"],
-) -> None:
-    """Show scoreboards for a bundled synthetic match set, and for any files given."""
-    synthetic = (
-        (orjson.dumps(generate_match(DEMO_SEED, index)), f"synthetic match {index + 1}")
-        for index in range(DEMO_MATCHES)
-    )
-    run = _Run()
-    _compute_files(paths or [], preset.value, run, extra=synthetic)
-    _emit(run, OutputFormat.TABLE, preset.value, detail=False)
-    stdout.print(
-        f"[dim]{len(run.stats)} matches · formats read: {', '.join(supported_formats())}[/dim]"
-    )
-
-
 app.command()(ingest)
 app.command()(recompute)
 app.command()(worker)
+app.command()(retention)
+app.command()(serve)
+app.command()(demo)
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(db_app, name="db")
+app.add_typer(rollups_app, name="rollups")
+app.add_typer(matches_app, name="matches")
 
 
 def main() -> None:

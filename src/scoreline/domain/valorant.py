@@ -1,4 +1,4 @@
-"""Valorant reference data: agent names by Riot `characterId`."""
+"""Valorant reference data: agent names by Riot `characterId`, weapon names by uuid."""
 
 from __future__ import annotations
 
@@ -29,4 +29,28 @@ VALORANT_AGENTS: dict[str, str] = {
     "320b2a48-4d9b-a075-30f1-1f93a9b638fa": "Sova",
     "707eab51-4836-f488-046a-cda6bf494859": "Viper",
     "7f94d92c-4234-0a36-9646-3a87eb8b5c89": "Yoru",
+}
+
+# Weapon names by Riot `damageItem` / `finishingDamage.damageItem` uuid (the sources write
+# them in upper case); ability slots (Ability1, Ultimate ...) and Melee are already words.
+VALORANT_WEAPONS: dict[str, str] = {
+    "29A0CFAB-485B-F5D5-779A-B59F85E204A8": "Classic",
+    "42DA8CCC-40D5-AFFC-BEEC-15AA47B42EDA": "Shorty",
+    "44D4E95C-4157-0037-81B2-17841BF2E8E3": "Frenzy",
+    "1BAA85B4-4C70-1284-64BB-6481DFC3BB4E": "Ghost",
+    "E336C6B8-418D-9340-D77F-7A9E4CFE0702": "Sheriff",
+    "F7E1B454-4AD4-1063-EC0A-159E56B58941": "Stinger",
+    "462080D1-4035-2937-7C09-27AA2A5C27A7": "Spectre",
+    "910BE174-449B-C412-AB22-D0873436B21B": "Bucky",
+    "EC845BF4-4F79-DDDA-A3DA-0DB3774B2794": "Judge",
+    "AE3DE142-4D85-2547-DD26-4E90BED35CF7": "Bulldog",
+    "4ADE7FAA-4CF1-8376-95EF-39884480959B": "Guardian",
+    "EE8E8D15-496B-07AC-E5F6-8FAE5D4C7B1A": "Phantom",
+    "9C82E19D-4575-0200-1A81-3EACF00CF872": "Vandal",
+    "C4883E50-4494-202C-3EC3-6B8A9284F00B": "Marshal",
+    "5F0AAF7A-4289-3998-D5FF-EB9A5CF7EF5C": "Outlaw",
+    "A03B24D3-4319-996D-0F8C-94BBFBA1DFC7": "Operator",
+    "55D8A0F4-4274-CA67-FE2C-06AB45EFDF58": "Ares",
+    "63E6C2B6-4A8E-869C-3D4C-E38355226584": "Odin",
+    "2F59173C-4BED-B6C3-2191-DEA9B58BE9C7": "Melee",
 }

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     BigInteger,
@@ -53,6 +54,9 @@ from scoreline.domain.rounds import (
     Round,
     Team,
 )
+from scoreline.rollups.buckets import UTC_ZONE
+from scoreline.rollups.contributions import negate
+from scoreline.store.aggregates import load_stored_contribution
 from scoreline.store.bulk import delete_match_rows, insert_tables
 from scoreline.store.conflicts import insert_on_conflict
 from scoreline.store.match_documents import (
@@ -62,9 +66,11 @@ from scoreline.store.match_documents import (
 )
 from scoreline.store.record_errors import (
     AmbiguousMatchRefError,
+    MatchEventsPrunedError,
     MatchNotFoundError,
     UnstorableMatchError,
 )
+from scoreline.store.rollups import apply_rollup_change, lock_match_head
 from scoreline.store.schema import (
     CANONICAL_CHILD_TABLES,
     MATCH_KEYED_TABLES,
@@ -119,10 +125,19 @@ def save_match(conn: Connection, match: Match, *, payload_id: int | None) -> Sav
 
 
 def load_match(conn: Connection, match_pk: int) -> Match:
-    """The Match stored as ``match_pk``, equal to the one saved; MatchNotFoundError if none."""
+    """The Match stored as ``match_pk``, equal to the one saved; MatchNotFoundError if none,
+    MatchEventsPrunedError if retention deleted its round events."""
     document = conn.execute(_SELECT_DOCUMENT, {"match_pk": match_pk}).first()
     if document is not None and document.encoding == MATCH_DOCUMENT_ENCODING:
         return decode_match_document(document.document)
+    if document is None:
+        # Retention deletes the document with the round events: the tables would give a
+        # Match without kills, damage or states, and stats computed from it would be wrong.
+        pruned_at = conn.execute(
+            select(matches.c.events_pruned_at).where(matches.c.match_pk == match_pk)
+        ).scalar()
+        if pruned_at is not None:
+            raise MatchEventsPrunedError(match_pk, pruned_at)
     return load_match_from_tables(conn, match_pk)
 
 
@@ -225,12 +240,16 @@ def list_match_pks(
     return list(conn.execute(statement.order_by(matches.c.match_pk).limit(limit)).scalars())
 
 
-def delete_match(conn: Connection, match_pk: int) -> bool:
-    """Delete the match and every row keyed by its match_pk (canonical and aggregates).
+def delete_match(conn: Connection, match_pk: int, *, zone: ZoneInfo = UTC_ZONE) -> bool:
+    """Delete the match and every row keyed by its match_pk (canonical and aggregates), and
+    take its contribution out of the daily rollups (days in ``zone``).
 
     The raw payload and the players stay: they are not the match's alone. Returns whether
     the match existed.
     """
+    head = lock_match_head(conn, match_pk)
+    if head is not None and head.counted:
+        apply_rollup_change(conn, negate(load_stored_contribution(conn, head, zone)))
     delete_match_rows(conn, MATCH_KEYED_TABLES, match_pk)
     result = conn.execute(delete(matches).where(matches.c.match_pk == match_pk))
     return result.rowcount > 0
@@ -315,7 +334,9 @@ def _statements(dialect_name: str) -> _Statements:
                 raw_payload_id=func.coalesce(
                     bindparam("new_raw_payload_id", type_=BigInteger()),
                     matches.c.raw_payload_id,
-                )
+                ),
+                # Its round events are stored again, so retention's mark no longer holds.
+                events_pruned_at=None,
             )
             .returning(matches.c.match_pk)
         ),

@@ -185,9 +185,15 @@ matches = Table(
     Column("stat_preset", String(32), nullable=True),
     Column("computed_at", UtcDateTime, nullable=True),
     Column("side_conflicts", Integer, nullable=True),
+    # Set when retention deleted the match's round events (scoreline.store.retention): its
+    # aggregates stay, but it can no longer be recomputed.
+    Column("events_pruned_at", UtcDateTime, nullable=True),
     # Source id first, so that finding a match by its source id alone uses this index.
     UniqueConstraint("source_match_id", "game"),
 )
+# Deleting a raw payload looks up the matches that refer to it (the foreign key's check on
+# PostgreSQL, and retention's choice of deletable payloads).
+Index(None, matches.c.raw_payload_id)
 
 # The whole Match in one compact document (see scoreline.store.match_documents), read by
 # load_match instead of the seven child tables; written in the same transaction as they are.
@@ -396,6 +402,21 @@ AGGREGATE_TABLES: tuple[AggregateTable, ...] = (
     _aggregate_table("match_player_duels", Duel, "duels", ("player_id", "opponent_id")),
     _aggregate_table("match_player_weapon_stats", WeaponStats, "weapons", ("player_id", "weapon")),
 )
+
+# A player's (or team's) rows across their matches, for the player and team pages' filters
+# no rollup is keyed by (scoreline.reports.facts): without these, every match's rows are read.
+for _aggregate, _entity in (
+    ("round_player_stats", "player_id"),
+    ("match_player_stats", "player_id"),
+    ("team_match_stats", "team_id"),
+    ("clutches", "player_id"),
+    ("match_player_weapon_stats", "player_id"),
+):
+    Index(None, metadata.tables[_aggregate].c[_entity])
+# The match list (scoreline.reports.matches): its page order, and its player and team filters.
+Index(None, matches.c.started_at, matches.c.match_pk)
+Index(None, match_players.c.player_id)
+Index(None, match_teams.c.team_id)
 
 # --- daily rollups: one table per scoreline.rollups.specs.Rollup --------------------------------
 

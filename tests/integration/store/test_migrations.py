@@ -39,7 +39,7 @@ def engine(empty_database_url: str) -> Iterator[Engine]:
 def test_migrations_ship_inside_the_package() -> None:
     assert (MIGRATIONS_DIR / "env.py").is_file()
     assert (MIGRATIONS_DIR / "script.py.mako").is_file()
-    assert find_head_revision() == "0003"
+    assert find_head_revision() == "0005"
 
 
 def test_upgrade_brings_an_empty_database_to_head_and_can_run_again(engine: Engine) -> None:

@@ -1,0 +1,1 @@
+"""Tests against real databases, processes and servers."""

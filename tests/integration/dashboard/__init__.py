@@ -1,0 +1,1 @@
+"""The dashboard on both backends: the site, its pages and their tables."""

@@ -1,0 +1,1 @@
+"""Each dashboard page against the API answer it shows."""
