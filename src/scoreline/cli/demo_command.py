@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from scoreline.cli.inputs import MISSING_INPUT, find_match_files
+from scoreline.cli.pipeline_commands import ingest_file
 from scoreline.cli.progress import build_progress
 from scoreline.cli.runtime_commands import command_runtime
 from scoreline.cli.serve_command import DEFAULT_HOST, DEFAULT_PORT, serve
@@ -84,28 +85,8 @@ def demo(
                 counts[outcome.status] += 1
                 progress.advance(task)
             for path in files:
-                try:
-                    data = path.read_bytes()
-                except OSError as error:
-                    stderr.print(f"[red]error[/red] {escape(str(path))}: {error.strerror}")
-                    counts[IngestStatus.REJECTED] += 1
-                    progress.advance(task)
-                    continue
-                outcome = ingest_source(
-                    runtime.engine,
-                    runtime.ledger,
-                    data,
-                    str(path),
-                    compute_now=rules,
-                    zone=zone,
-                )
+                outcome = ingest_file(runtime, path, rules, report_duplicates=False)
                 counts[outcome.status] += 1
-                if outcome.status is IngestStatus.REJECTED:
-                    where = f"{path}: {outcome.field}" if outcome.field else str(path)
-                    stderr.print(
-                        f"[red]error[/red] {escape(where)}: {escape(outcome.reason or '')}",
-                        soft_wrap=True,
-                    )
                 progress.advance(task)
     stdout.print(
         f"{counts[IngestStatus.INGESTED]} new, {counts[IngestStatus.DUPLICATE]} already stored, "

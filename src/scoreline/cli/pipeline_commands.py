@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -10,14 +11,15 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from scoreline.bootstrap.composition import Runtime
 from scoreline.cli.inputs import MISSING_INPUT, find_match_files
 from scoreline.cli.progress import build_progress
 from scoreline.cli.runtime_commands import command_runtime
-from scoreline.stats.rounds import PRESETS, STAT_VERSION
+from scoreline.stats.rounds import PRESETS, STAT_VERSION, StatRules
 from scoreline.store.canonical import list_match_pks
 from scoreline.store.retention import find_pruned_match_pks
 from scoreline.worker.aggregate import schedule_aggregate
-from scoreline.worker.intake import IngestStatus, ingest_source
+from scoreline.worker.intake import IngestOutcome, IngestStatus, ingest_source
 
 RECOMPUTE_BATCH = 500
 
@@ -58,34 +60,9 @@ def ingest(
         with build_progress(stderr) as progress:
             task = progress.add_task("ingesting", total=len(files))
             for path in files:
-                try:
-                    data = path.read_bytes()
-                except OSError as error:
-                    stderr.print(f"[red]error[/red] {escape(str(path))}: {error.strerror}")
-                    counts[IngestStatus.REJECTED] += 1
-                    progress.advance(task)
-                    continue
-                outcome = ingest_source(
-                    runtime.engine,
-                    runtime.ledger,
-                    data,
-                    str(path),
-                    compute_now=rules,
-                    zone=ZoneInfo(runtime.settings.timezone),
-                )
+                outcome = ingest_file(runtime, path, rules, report_duplicates=True)
                 counts[outcome.status] += 1
                 matches += len(outcome.match_pks)
-                if outcome.status is IngestStatus.REJECTED:
-                    where = f"{path}: {outcome.field}" if outcome.field else str(path)
-                    stderr.print(
-                        f"[red]rejected[/red] {escape(where)}: {escape(outcome.reason)}",
-                        soft_wrap=True,
-                    )
-                elif outcome.status is IngestStatus.DUPLICATE:
-                    stderr.print(
-                        f"[yellow]duplicate[/yellow] {escape(str(path))}: already stored",
-                        soft_wrap=True,
-                    )
                 progress.advance(task)
     then = "stats computed" if sync else "queued for the worker"
     stdout.print(
@@ -94,6 +71,36 @@ def ingest(
     )
     if counts[IngestStatus.REJECTED] or missing:
         raise typer.Exit(code=1)
+
+
+def ingest_file(
+    runtime: Runtime, path: Path, rules: StatRules | None, *, report_duplicates: bool
+) -> IngestOutcome:
+    """Store one file (computing it at once with ``rules``), printing on stderr why it was
+    rejected (an unreadable file is rejected too) and, if asked, that it was stored already."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        stderr.print(f"[red]rejected[/red] {escape(str(path))}: {error.strerror}", soft_wrap=True)
+        return IngestOutcome(str(path), IngestStatus.REJECTED, reason=error.strerror or "")
+    outcome = ingest_source(
+        runtime.engine,
+        runtime.ledger,
+        data,
+        str(path),
+        compute_now=rules,
+        zone=ZoneInfo(runtime.settings.timezone),
+    )
+    if outcome.status is IngestStatus.REJECTED:
+        where = f"{path}: {outcome.field}" if outcome.field else str(path)
+        stderr.print(
+            f"[red]rejected[/red] {escape(where)}: {escape(outcome.reason)}", soft_wrap=True
+        )
+    elif outcome.status is IngestStatus.DUPLICATE and report_duplicates:
+        stderr.print(
+            f"[yellow]duplicate[/yellow] {escape(str(path))}: already stored", soft_wrap=True
+        )
+    return outcome
 
 
 def recompute(
