@@ -15,7 +15,7 @@ from scoreline.api.errors import error_responses
 from scoreline.api.responses import CSV_RESPONSE_DOC, FormatQuery, json_response, rows_response
 from scoreline.api.security import TokenRequired
 from scoreline.jobs.errors import JobNotFoundError, JobStateError
-from scoreline.jobs.model import Job, JobState
+from scoreline.jobs.model import JobState
 from scoreline.stats.rounds import STAT_VERSION
 from scoreline.store.canonical import list_match_pks
 from scoreline.store.schema import ingest_rejections
@@ -127,27 +127,6 @@ class RejectionPage(BaseModel):
     next_offset: int | None
 
 
-def job_document(job: Job) -> dict[str, Any]:
-    """A job as the API shows it (the traceback stays with `scoreline jobs show`)."""
-    return {
-        "id": job.id,
-        "kind": job.kind,
-        "key": job.key,
-        "state": job.state.value,
-        "priority": job.priority,
-        "attempts": job.attempts,
-        "max_attempts": job.max_attempts,
-        "run_at": job.run_at,
-        "lease_expires_at": job.lease_expires_at,
-        "worker_id": job.worker_id,
-        "last_error": job.last_error,
-        "created_at": job.created_at,
-        "updated_at": job.updated_at,
-        "finished_at": job.finished_at,
-        "payload": dict(job.payload),
-    }
-
-
 JobId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The job's id.")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, le=2**31, description="Items to skip.")]
@@ -183,7 +162,7 @@ def get_job(request: Request, job_id: JobId) -> Response:
         job = get_runtime(request).ledger.get(job_id)
     except JobNotFoundError as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
-    return json_response(job_document(job))
+    return json_response(job.describe())
 
 
 @admin_router.get(
@@ -230,7 +209,7 @@ def _job_page(
     page = found[:limit]
     return rows_response(
         request,
-        [job_document(job) for job in page],
+        [job.describe() for job in page],
         columns=JOB_COLUMNS,
         envelope={
             "limit": limit,
@@ -265,7 +244,7 @@ def retry_job(request: Request, job_id: JobId) -> Response:
         raise HTTPException(status_code=404, detail=str(error)) from None
     except JobStateError as error:
         raise HTTPException(status_code=409, detail=str(error)) from None
-    return json_response(job_document(job))
+    return json_response(job.describe())
 
 
 @admin_router.post(

@@ -137,30 +137,6 @@ def _state_text(state: JobState) -> str:
     return f"[{_STATE_STYLES[state]}]{state.value}[/]"
 
 
-def job_document(job: Job, *, with_traceback: bool) -> dict[str, Any]:
-    """The JSON form of a job (``jobs list`` and ``jobs show --format json``)."""
-    document: dict[str, Any] = {
-        "id": job.id,
-        "kind": job.kind,
-        "key": job.key,
-        "state": job.state.value,
-        "priority": job.priority,
-        "attempts": job.attempts,
-        "max_attempts": job.max_attempts,
-        "run_at": job.run_at,
-        "lease_expires_at": job.lease_expires_at,
-        "worker_id": job.worker_id,
-        "last_error": job.last_error,
-        "created_at": job.created_at,
-        "updated_at": job.updated_at,
-        "finished_at": job.finished_at,
-        "payload": dict(job.payload),
-    }
-    if with_traceback:
-        document["last_traceback"] = job.last_traceback
-    return document
-
-
 def stats_document(stats: JobStats) -> dict[str, Any]:
     """The JSON form of the queue's depth and lag (``jobs stats --format json``)."""
     return {
@@ -197,7 +173,7 @@ def _list_jobs(
     with command_runtime() as runtime:
         jobs = runtime.ledger.list(state=state, kind=kind, limit=limit)
     if output is ListFormat.JSON:
-        _write_json([job_document(job, with_traceback=False) for job in jobs])
+        _write_json([job.describe() for job in jobs])
         return
     if not jobs:
         _stdout().print(f"no {title}")
@@ -240,7 +216,7 @@ def jobs_show(
         except JobError as error:
             _abort(str(error))
     if output is ListFormat.JSON:
-        _write_json(job_document(job, with_traceback=True))
+        _write_json(job.describe(with_traceback=True))
         return
     console = _stdout()
     fields = Table.grid(padding=(0, 2))

@@ -61,6 +61,30 @@ class Job:
             finished_at=row["finished_at"],
         )
 
+    def describe(self, *, with_traceback: bool = False) -> dict[str, Any]:
+        """The job as plain data (the CLI's JSON and the API's body); the traceback, long and
+        internal, only when asked."""
+        document: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "key": self.key,
+            "state": self.state.value,
+            "priority": self.priority,
+            "attempts": self.attempts,
+            "max_attempts": self.max_attempts,
+            "run_at": self.run_at,
+            "lease_expires_at": self.lease_expires_at,
+            "worker_id": self.worker_id,
+            "last_error": self.last_error,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "finished_at": self.finished_at,
+            "payload": dict(self.payload),
+        }
+        if with_traceback:
+            document["last_traceback"] = self.last_traceback
+        return document
+
 
 @dataclass(frozen=True, slots=True)
 class EnqueueResult:
