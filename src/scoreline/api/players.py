@@ -7,8 +7,9 @@ filter). JSON answers are cached per URL until stored results change, with an ET
 lists (player search, leaderboards, activity) also answer CSV.
 
 A cached answer is found without a query: each process remembers the results version
-(scoreline.reports.facts.find_results_version) for RESULTS_VERSION_TTL_SECONDS, so a new,
-recomputed or deleted match shows (with its new ETag) up to that long late.
+(scoreline.reports.facts.find_results_version), and the days each URL's period covers, for
+RESULTS_VERSION_TTL_SECONDS, so a new, recomputed or deleted match, or a new day for
+``period=today``, shows (with a new ETag) up to that long late.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from scoreline.api.player_schemas import (
 )
 from scoreline.api.read_requests import (
     answer_cached_read,
+    answering_from_memory_first,
     invalid_parameter,
     read_snapshot,
     report_errors_as_422,
@@ -44,6 +46,7 @@ from scoreline.api.responses import (
     CSV_RESPONSE_DOC,
     FormatQuery,
     cached_json,
+    request_target,
     rows_response,
     wants_csv,
 )
@@ -71,15 +74,51 @@ from scoreline.reports.players import (
 from scoreline.reports.teams import TeamFilters, TeamNotFoundError, load_team_profile
 from scoreline.rollups.periods import Granularity, Period, resolve_period
 
-router = APIRouter(prefix="/api/v1", tags=["players"])
-
 # The fast path, as scoreline.api.matches has it for a match head: the results version is
 # remembered per process for this long (one query per expiry, however many requests wait),
-# and a request whose (URL, version) body is cached is answered on the event loop, with no
-# thread and no query. Before, every request scanned `matches` for the version (~2 ms at
-# 10,000 matches) behind three threadpool hops: ~300 requests/s for a cached leaderboard.
+# and so is each URL's scope (what else its version holds), so a request whose (URL,
+# version) body is cached is answered on the event loop, with no thread and no query, and
+# before its parameters are read (scoreline.api.read_requests.answering_from_memory_first).
+# Measured with bench/api.py (10,000 matches, 2 workers, 64 connections, other load on the
+# machine): before, every request scanned `matches` for the version (~2 ms) behind three
+# threadpool hops, and a cached ACS leaderboard answered ~300 requests/s at p99 350-590 ms;
+# after, 7.2-8.0k/s at p99 21 ms on SQLite (two runs), 9.2k/s at p99 17 ms on PostgreSQL.
 RESULTS_VERSION_TTL_SECONDS = 1.0
+# URLs whose scope is remembered: as many as the response cache holds bodies.
+URL_SCOPES_REMEMBERED = 4096
 _RESULTS = "results"
+
+
+def _results_versions_of(request: Request) -> ExpiringMemo[str, str]:
+    memo: ExpiringMemo[str, str] | None = getattr(request.app.state, "results_versions", None)
+    if memo is None:
+        memo = request.app.state.results_versions = ExpiringMemo(RESULTS_VERSION_TTL_SECONDS, 1)
+    return memo
+
+
+def _url_scopes_of(request: Request) -> ExpiringMemo[str, str]:
+    memo: ExpiringMemo[str, str] | None = getattr(request.app.state, "report_url_scopes", None)
+    if memo is None:
+        memo = request.app.state.report_url_scopes = ExpiringMemo(
+            RESULTS_VERSION_TTL_SECONDS, URL_SCOPES_REMEMBERED
+        )
+    return memo
+
+
+def _remembered_version(request: Request) -> str | None:
+    """The version a request's report is cached under, if both parts are remembered."""
+    results = _results_versions_of(request).get(_RESULTS)
+    if results is None:
+        return None
+    scope = _url_scopes_of(request).get(request_target(request))
+    return None if scope is None else f"{results}:{scope}"
+
+
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["players"],
+    route_class=answering_from_memory_first(_remembered_version),
+)
 
 PeriodQuery = Annotated[
     str | None,
@@ -139,18 +178,13 @@ BuildReport = Callable[[Connection], dict[str, Any]]
 LoadRows = Callable[[Connection], Sequence[Mapping[str, Any]]]
 
 
-def _results_versions_of(request: Request) -> ExpiringMemo[str, str]:
-    memo: ExpiringMemo[str, str] | None = getattr(request.app.state, "results_versions", None)
-    if memo is None:
-        memo = request.app.state.results_versions = ExpiringMemo(RESULTS_VERSION_TTL_SECONDS, 1)
-    return memo
-
-
 def _period_scope(period: Period, zone: ZoneInfo) -> str:
-    """What besides stored results a dated report depends on: the zone and the period's
-    first day ("today" names another day after midnight)."""
-    first_day = None if period.span is None else period.span.first_day
-    return f"{zone.key}:{first_day}"
+    """What besides stored results and its URL a dated report depends on: the zone and the
+    period's days ("today" names another day after midnight, ``from`` alone runs to today,
+    and the period before follows them)."""
+    if period.span is None:
+        return f"{zone.key}:all"
+    return f"{zone.key}:{period.span.first_day}:{period.span.end_day}"
 
 
 async def _answer(request: Request, scope: str, build: BuildReport) -> Response:
@@ -160,6 +194,7 @@ async def _answer(request: Request, scope: str, build: BuildReport) -> Response:
     results = await _results_versions_of(request).get_or_load(
         _RESULTS, lambda: _read_results_version(request)
     )
+    _url_scopes_of(request).put(request_target(request), scope)
     return await answer_cached_read(
         request, f"{results}:{scope}", lambda: _answer_from_store(request, scope, build)
     )

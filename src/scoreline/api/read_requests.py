@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from scoreline.api.deps import read_connection
-from scoreline.api.responses import remembered_json
+from scoreline.api.responses import remembered_json, wants_csv
 from scoreline.reports.filters import ReportFilterError
 from scoreline.rollups.periods import PeriodError
 
@@ -69,3 +70,41 @@ async def answer_cached_read(
         if remembered is not None:
             return remembered
     return await run_in_threadpool(answer_from_store)
+
+
+# A route's handler as FastAPI builds it: the request in, the response out.
+RouteHandler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+
+def answering_from_memory_first(
+    remembered_version: Callable[[Request], str | None],
+) -> type[APIRoute]:
+    """A route class (a router's ``route_class``) whose routes look for their cached JSON
+    answer before FastAPI reads and validates their parameters, under the version
+    ``remembered_version(request)`` gives: the one the process remembers for the request's
+    URL, or None.
+
+    Why: FastAPI's reading of parameters costs per parameter, every request; measured
+    in-process, a cached leaderboard (12 parameters) took ~220 us with it and ~110 us
+    without, a cached match detail (one parameter) ~80 us. Skipping it changes no answer:
+    a version is only remembered for a URL whose parameters passed once, and a body only
+    cached for a request that passed. CSV is never cached, so a request for it always runs
+    the route.
+    """
+
+    class AnsweringFromMemoryFirst(APIRoute):
+        def get_route_handler(self) -> RouteHandler:
+            handle = super().get_route_handler()
+
+            async def answer(request: Request) -> Response:
+                if not wants_csv(request):
+                    version = remembered_version(request)
+                    if version is not None:
+                        remembered = remembered_json(request, version=version)
+                        if remembered is not None:
+                            return remembered
+                return await handle(request)
+
+            return answer
+
+    return AnsweringFromMemoryFirst

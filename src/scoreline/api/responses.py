@@ -234,10 +234,15 @@ def remembered_json(request: Request, *, version: str) -> Response | None:
     return _answer_remembered(request, key, headers)
 
 
-def _cache_key_and_headers(request: Request, version: str) -> tuple[str, dict[str, str]]:
+def request_target(request: Request) -> str:
+    """The path and query string a request names, as sent (``/api/v1/x?a=1``)."""
     # From the scope rather than request.url, which builds a URL object per request.
     query = request.scope.get("query_string", b"").decode("latin-1")
-    key = f"{request.scope['path']}?{query}\x00{version}"
+    return f"{request.scope['path']}?{query}"
+
+
+def _cache_key_and_headers(request: Request, version: str) -> tuple[str, dict[str, str]]:
+    key = f"{request_target(request)}\x00{version}"
     etag = '"' + hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + '"'
     return key, {"ETag": etag, "Cache-Control": "no-cache"}
 
