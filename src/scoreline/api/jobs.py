@@ -130,7 +130,11 @@ class RejectionPage(BaseModel):
 JobId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The job's id.")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, le=2**31, description="Items to skip.")]
-KindFilter = Annotated[str | None, Query(min_length=1, max_length=100, description="Job kind.")]
+# No NUL: PostgreSQL refuses it in text, and no job kind holds one.
+KindFilter = Annotated[
+    str | None,
+    Query(min_length=1, max_length=100, pattern=r"^[^\x00]+$", description="Job kind."),
+]
 
 
 @router.get(

@@ -141,6 +141,23 @@ def test_replaying_an_unknown_job_answers_404(client: TestClient) -> None:
     assert response.json() == {"error": "not found", "detail": "no job with id 424242"}
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/v1/admin/jobs"),
+        ("GET", "/api/v1/admin/jobs/dead"),
+        ("POST", "/api/v1/admin/jobs/retry-dead"),
+    ],
+)
+def test_a_kind_holding_a_nul_answers_422_not_a_database_error(
+    client: TestClient, method: str, path: str
+) -> None:
+    response = client.request(method, path, headers=AUTH, params={"kind": "a\x00b"})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "kind"
+
+
 def test_every_dead_job_is_replayed(client: TestClient, api_runtime: Runtime) -> None:
     for key in ("p", "q"):
         make_dead_job(api_runtime, key)
