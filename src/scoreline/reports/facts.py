@@ -50,6 +50,7 @@ from scoreline.rollups.specs import (
     PLAYER_MEASURES,
     PLAYER_SIDE_MEASURES,
     ROLLUPS_BY_NAME,
+    ROUND_FLAG_MEASURES,
     TEAM_MEASURES,
 )
 from scoreline.store.result_columns import COUNT_SUFFIXES
@@ -345,16 +346,6 @@ _player_rounds_from = _with_match_and_line(_rps).join(
     isouter=True,
 )
 
-_ROUND_FLAGS = {
-    "kast_rounds": "kast",
-    "first_kills": "first_kill",
-    "first_deaths": "first_death",
-    "survived_rounds": "survived",
-    "plants": "planted",
-    "defuses": "defused",
-    "clutch_wins": "clutch_won",
-}
-
 
 def _player_round_measures() -> dict[str, ColumnElement[Any]]:
     special: dict[str, ColumnElement[Any]] = {
@@ -366,7 +357,9 @@ def _player_round_measures() -> dict[str, ColumnElement[Any]]:
         "spent": _summed(func.coalesce(_rps.c.spent, 0)),
         "loadout_value": _summed(func.coalesce(_rps.c.loadout_value, 0)),
     }
-    special.update({name: _counted(_rps.c[flag] == true()) for name, flag in _ROUND_FLAGS.items()})
+    special.update(
+        {name: _counted(_rps.c[flag] == true()) for name, flag in ROUND_FLAG_MEASURES.items()}
+    )
     names = dict.fromkeys((*PLAYER_SIDE_MEASURES, *PLAYER_ECONOMY_MEASURES))
     return {name: special[name] if name in special else _summed(_rps.c[name]) for name in names}
 

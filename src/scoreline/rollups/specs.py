@@ -110,6 +110,18 @@ PLAYER_SIDE_MEASURES: tuple[str, ...] = (
     "clutch_wins",
 )
 
+# The PLAYER_SIDE_MEASURES that count a true flag of RoundPlayerStats, by the flag's field
+# (the other side measures sum the field of the same name).
+ROUND_FLAG_MEASURES: dict[str, str] = {
+    "kast_rounds": "kast",
+    "first_kills": "first_kill",
+    "first_deaths": "first_death",
+    "survived_rounds": "survived",
+    "plants": "planted",
+    "defuses": "defused",
+    "clutch_wins": "clutch_won",
+}
+
 # A player's rounds of one buy type (RoundPlayerStats rows with a buy type), summed.
 PLAYER_ECONOMY_MEASURES: tuple[str, ...] = (
     "rounds_played",

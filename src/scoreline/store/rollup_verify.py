@@ -57,7 +57,7 @@ from scoreline.rollups.contributions import (
     team_composition,
     team_outcomes,
 )
-from scoreline.rollups.specs import ROLLUPS_BY_NAME, Rollup
+from scoreline.rollups.specs import ROLLUPS_BY_NAME, ROUND_FLAG_MEASURES, Rollup
 from scoreline.store.engines import SQLITE_BEGIN_OPTION
 from scoreline.store.rollups import delete_rollup_rows, replace_rollup_rows
 from scoreline.store.schema import ROLLUP_TABLES, RollupTable, matches, metadata
@@ -353,15 +353,6 @@ _SIDE_TOTALS = (
     "bodyshots", "legshots", "headshot_kills", "trade_kills", "traded_deaths",
 )  # fmt: skip
 # PLAYER_SIDE_MEASURES named after the RoundPlayerStats flag they count.
-_SIDE_FLAGS = {
-    "kast_rounds": "kast",
-    "first_kills": "first_kill",
-    "first_deaths": "first_death",
-    "survived_rounds": "survived",
-    "plants": "planted",
-    "defuses": "defused",
-    "clutch_wins": "clutch_won",
-}
 _TEAM_TOTALS = (
     "rounds_played", "rounds_won", "kills", "deaths", "assists", "damage", "first_kill_rounds",
     "first_kill_rounds_won", "pistols_played", "pistols_won", "plants", "defuses",
@@ -441,7 +432,7 @@ def _round_source(second_key: str) -> _Source:
         measures: dict[str, Measure] = {
             **common,
             **_totals(rounds, _SIDE_TOTALS),
-            **{name: _total(rounds.c[flag]) for name, flag in _SIDE_FLAGS.items()},
+            **{name: _total(rounds.c[flag]) for name, flag in ROUND_FLAG_MEASURES.items()},
             "clutch_attempts": _count_if(rounds.c.clutch_opponents > 0),
         }
     else:
