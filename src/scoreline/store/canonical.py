@@ -220,6 +220,19 @@ def find_match_pk(conn: Connection, ref: str) -> int | None:
     return candidates[0] if candidates else None
 
 
+def stored_match_pks(conn: Connection, candidates: Iterable[Match]) -> list[int]:
+    """The match_pks already stored for these matches (by source id and game), ascending."""
+    found = {
+        conn.execute(
+            select(matches.c.match_pk).where(
+                matches.c.source_match_id == match.match_id, matches.c.game == match.game.value
+            )
+        ).scalar_one_or_none()
+        for match in candidates
+    }
+    return sorted(match_pk for match_pk in found if match_pk is not None)
+
+
 def list_match_pks(
     conn: Connection,
     *,

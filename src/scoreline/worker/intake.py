@@ -18,7 +18,7 @@ from scoreline.rollups.buckets import UTC_ZONE
 from scoreline.stats.rounds import compute_match_stats
 from scoreline.stats.rounds.rules import StatRules
 from scoreline.store.aggregates import rebucket_match, save_match_stats
-from scoreline.store.canonical import save_match
+from scoreline.store.canonical import save_match, stored_match_pks
 from scoreline.store.payloads import save_payload, save_rejection, sha256_hex
 from scoreline.store.rollups import MatchHead, find_match_head
 from scoreline.worker.aggregate import aggregate_lock_key, schedule_aggregate
@@ -95,7 +95,14 @@ def _store(
         )
         if not payload.created:
             return IngestOutcome(source, IngestStatus.DUPLICATE)
-        # Every match row first (each locked, so that no worker writes a match's stats
+        if compute_now is not None:
+            # Computing here writes what a worker writes, so take the locks in the worker's
+            # order: a stored match's lock before its row (a worker holding the lock while
+            # this transaction held the row would wait for each other). A new match has no
+            # job yet, so nobody else can hold its lock.
+            for match_pk in stored_match_pks(conn, matches):
+                ledger.lock_key(conn, aggregate_lock_key(match_pk))
+        # Every match row next (each locked, so that no worker writes a match's stats
         # between the read of its head and its save), rollup rows after: a worker locks a
         # match row before rollup rows too, so neither waits for a lock the other holds.
         saved: list[tuple[Match, MatchHead | None, int]] = []
