@@ -15,6 +15,10 @@ from __future__ import annotations
 class ScorelineError(Exception):
     """Root of every error scoreline raises on purpose."""
 
+    # False when trying the same work again cannot succeed: a job that raises it ends dead
+    # at once, with this error, instead of after every attempt it has left.
+    retryable = True
+
 
 class InputError(ScorelineError):
     """A source could not be turned into canonical records."""

@@ -134,8 +134,17 @@ class JobLedger(ABC):
         """
 
     @abstractmethod
-    def fail(self, job: Job, error: str, traceback: str, *, now: datetime | None = None) -> Job:
-        """Record a failed attempt: queue again after a backoff, or make it dead."""
+    def fail(
+        self,
+        job: Job,
+        error: str,
+        traceback: str,
+        *,
+        final: bool = False,
+        now: datetime | None = None,
+    ) -> Job:
+        """Record a failed attempt: queue again after a backoff, or make it dead (at once when
+        ``final``: no other attempt could succeed)."""
 
     @abstractmethod
     def retry(self, job_id: int, *, now: datetime | None = None) -> Job:
@@ -408,9 +417,17 @@ class SqlLedger(JobLedger):
         if result.rowcount != 1:
             raise LeaseLostError(job.id, job.worker_id, job.attempts)
 
-    def fail(self, job: Job, error: str, traceback: str, *, now: datetime | None = None) -> Job:
+    def fail(
+        self,
+        job: Job,
+        error: str,
+        traceback: str,
+        *,
+        final: bool = False,
+        now: datetime | None = None,
+    ) -> Job:
         at = self._now(now)
-        if job.attempts >= job.max_attempts:
+        if final or job.attempts >= job.max_attempts:
             values: dict[str, Any] = {"state": JobState.DEAD.value, "finished_at": at}
         else:
             delay = compute_retry_delay_seconds(job.attempts, self._rng.random(), self._backoff)

@@ -44,6 +44,8 @@ class MatchNotFoundError(StoreError):
 class MatchEventsPrunedError(StoreError):
     """Retention deleted the match's round events: its stats stay but cannot be recomputed."""
 
+    retryable = False  # the events are gone for good: only a new ingest brings them back
+
     def __init__(self, match_pk: int, pruned_at: datetime) -> None:
         self.match_pk = match_pk
         self.pruned_at = pruned_at

@@ -30,6 +30,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from structlog.typing import FilteringBoundLogger
 
+from scoreline.domain.errors import ScorelineError
 from scoreline.jobs.errors import LeaseLostError
 from scoreline.jobs.model import Job, JobState
 from scoreline.jobs.schedules import Schedule, compute_next_slot
@@ -441,9 +442,12 @@ class WorkerLoop:
         self, job: Job, error: str, traceback_text: str, exception: BaseException | None
     ) -> str:
         deadline = monotonic() + self._lease_seconds
+        final = isinstance(exception, ScorelineError) and not exception.retryable
         try:
             updated = self._retrying(
-                "fail", lambda: self._ledger.fail(job, error, traceback_text), deadline=deadline
+                "fail",
+                lambda: self._ledger.fail(job, error, traceback_text, final=final),
+                deadline=deadline,
             )
         except LeaseLostError:
             return self._lease_lost(job)

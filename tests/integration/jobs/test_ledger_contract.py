@@ -410,6 +410,19 @@ def test_failed_job_backs_off_then_dies_after_max_attempts_with_its_error(
     assert ledger.claim("worker-a", now=clock.now + timedelta(days=365)) == []
 
 
+def test_a_final_failure_is_dead_at_its_first_attempt(ledger: SqlLedger, clock: Clock) -> None:
+    created = ledger.enqueue("aggregate", "pruned", {})
+    [job] = ledger.claim("worker-a")
+
+    dead = ledger.fail(job, "MatchEventsPrunedError: gone", "Traceback", final=True)
+
+    assert dead == ledger.get(created.job_id)
+    assert (dead.state, dead.attempts, dead.last_error) == (
+        JobState.DEAD, 1, "MatchEventsPrunedError: gone"
+    )  # fmt: skip
+    assert dead.finished_at == clock.now
+
+
 def test_fail_by_a_worker_that_lost_its_lease_changes_nothing(
     ledger: SqlLedger, clock: Clock
 ) -> None:

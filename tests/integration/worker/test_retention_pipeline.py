@@ -13,9 +13,11 @@ import orjson
 import pytest
 from sqlalchemy import ColumnElement, Engine, Table, func, select
 
+from scoreline.jobs.ledger import SqlLedger
 from scoreline.store.engines import build_engine
 from scoreline.store.schema import jobs, match_documents, matches, round_kills
 from scoreline.synthetic.valorant import generate_match
+from scoreline.worker.aggregate import schedule_aggregate
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -86,6 +88,21 @@ def test_the_workers_prune_on_schedule_and_recompute_skips_pruned_matches(
     recomputed = run_ok(fresh_url, "recompute", "--all")
     assert "queued 1 matches" in recomputed
     assert "skipped 3 matches whose round events retention deleted" in recomputed
+
+    # A pruned match's job queued anyway (by an older recompute, say) cannot succeed: it
+    # ends dead after one attempt, saying why, rather than after every retry.
+    with engine.begin() as conn:
+        pruned_pk = conn.execute(
+            select(func.min(matches.c.match_pk)).where(matches.c.events_pruned_at.is_not(None))
+        ).scalar_one()
+        job_id = schedule_aggregate(SqlLedger(engine), conn, pruned_pk).job_id
+    run_ok(fresh_url, "worker", "--burst")
+    with engine.connect() as conn:
+        state, attempts, error = conn.execute(
+            select(jobs.c.state, jobs.c.attempts, jobs.c.last_error).where(jobs.c.id == job_id)
+        ).one()
+    assert (state, attempts) == ("dead", 1)
+    assert "deleted by retention" in error
 
 
 def test_the_retention_command_deletes_and_reports_what_went(
